@@ -120,6 +120,10 @@ class Gazetteer(Mapping[str, Entry]):
         """Every name and alias, longest first."""
         return sorted(self._by_name, key=lambda n: (-len(n), n))
 
+    def primary_names(self) -> set[str]:
+        """The names entries are known by, without their aliases."""
+        return {entry.name for entry in self._entries.values()}
+
     def lookup(self, name: str) -> list[Entry]:
         """Entries whose name or alias is exactly ``name``."""
         return [self._entries[i] for i in self._by_name.get(name, [])]

@@ -17,12 +17,19 @@ GeoDataFrames (WGS-84, EPSG:4326) have these columns, in this order.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
+from shapely.geometry import GeometryCollection, MultiLineString, MultiPoint, MultiPolygon
+from shapely.geometry.base import BaseGeometry
 
+from projectmap.extract import Project
 from projectmap.gazetteer import Entry
 from projectmap.ingest import Report
+from projectmap.resolve import Resolution
 
 PROJECT_COLUMNS = (
     "id", "name", "category", "category_label", "status", "amount", "section", "sentence",
@@ -69,3 +76,129 @@ class BuildResult:
     def unresolved(self) -> gpd.GeoDataFrame:
         """Place mentions with no gazetteer entry."""
         return self.places[self.places["gazetteer_id"].isna()]
+
+
+def locate(
+    report: Report,
+    region: Entry,
+    projects: Sequence[Project],
+    resolutions: Sequence[Resolution],
+    categories: Mapping[str, tuple[str, str]],
+) -> BuildResult:
+    """Attach geometry and precision to projects and place mentions.
+
+    Parameters
+    ----------
+    report : Report
+        The report the offsets refer to.
+    region : Entry
+        The issuing area; a project with no resolved place lies somewhere in it.
+    projects : sequence of Project
+        Projects in text order.
+    resolutions : sequence of Resolution
+        One per kept place mention, in text order.
+    categories : mapping
+        Project id to ``(category id, label)``.
+    """
+    by_mention = {(r.mention.start, r.mention.end): r for r in resolutions}
+    project_rows = [
+        _project_row(p, [by_mention[(m.start, m.end)] for m in p.places if (m.start, m.end) in by_mention],
+                     categories[p.id], region)
+        for p in projects
+    ]
+    place_rows = [_place_row(r, report, projects) for r in resolutions]
+    return BuildResult(
+        report=report,
+        region=region,
+        projects=_frame(project_rows, PROJECT_COLUMNS),
+        places=_frame(place_rows, PLACE_COLUMNS),
+    )
+
+
+def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(rows, columns=list(columns), geometry="geometry", crs="EPSG:4326")
+    return frame.astype({"start": "int64", "end": "int64", "precision": "int64"})
+
+
+def _project_row(
+    project: Project, resolutions: list[Resolution], category: tuple[str, str], region: Entry
+) -> dict[str, Any]:
+    placed = [r for r in resolutions if r.geometry is not None]
+    best = min((r.precision for r in placed), default=None)
+    geometry = _combine([r.geometry for r in placed if r.precision == best and r.geometry is not None])
+    precision = best if best is not None else _area_precision(region)
+    return {
+        "id": project.id,
+        "name": project.name,
+        "category": category[0],
+        "category_label": category[1],
+        "status": project.status,
+        "amount": project.amount,
+        "section": project.sentence.section or project.sentence.lead,
+        "sentence": project.sentence.text,
+        "places": [m.text for m in project.places],
+        "place_ids": sorted({r.entry.id for r in resolutions if r.entry is not None}),
+        "precision": precision,
+        "precision_label": PRECISION_LABELS[precision],
+        "start": project.start,
+        "end": project.end,
+        "geometry": geometry,
+    }
+
+
+def _place_row(resolution: Resolution, report: Report, projects: Sequence[Project]) -> dict[str, Any]:
+    mention = resolution.mention
+    entry = resolution.entry
+    geometry = resolution.geometry
+    precision = resolution.precision if geometry is not None else 7
+    owners = [p.id for p in projects if p.start <= mention.start and mention.end <= p.end]
+    sentence = next(
+        (p.sentence.text for p in projects if p.sentence.start <= mention.start < p.sentence.end),
+        _sentence_around(report.text, mention.start, mention.end),
+    )
+    return {
+        "id": "m-" + hashlib.sha1(f"{mention.text}\n{mention.start}".encode()).hexdigest()[:12],
+        "mention": mention.text,
+        "name": entry.name if entry else None,
+        "gazetteer_id": entry.id if entry else None,
+        "type": entry.type if entry else None,
+        "precision": precision,
+        "precision_label": PRECISION_LABELS[precision],
+        "reason": resolution.reason,
+        "explanation": resolution.explanation,
+        "project_ids": owners,
+        "sentence": sentence,
+        "start": mention.start,
+        "end": mention.end,
+        "geometry": geometry,
+    }
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    enders = "。！？；\n"
+    left = max((text.rfind(ch, 0, start) for ch in enders), default=-1) + 1
+    rights = [i for i in (text.find(ch, end) for ch in enders) if i >= 0]
+    right = min(rights) + 1 if rights else len(text)
+    return text[left:right].strip()
+
+
+def _area_precision(region: Entry) -> int:
+    return 4 if region.admin_level == 1 else 3
+
+
+def _combine(geometries: list[BaseGeometry]) -> BaseGeometry | None:
+    """One geometry from several: a Multi* when they share a type, else a collection."""
+    unique = list({g.wkb: g for g in geometries}.values())
+    if not unique:
+        return None
+    if len(unique) == 1:
+        return unique[0]
+    kinds = {g.geom_type.replace("Multi", "") for g in unique}
+    parts = [p for g in unique for p in getattr(g, "geoms", [g])]
+    if kinds == {"Point"}:
+        return MultiPoint(parts)
+    if kinds == {"LineString"}:
+        return MultiLineString(parts)
+    if kinds == {"Polygon"}:
+        return MultiPolygon(parts)
+    return GeometryCollection(unique)

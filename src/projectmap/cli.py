@@ -1,0 +1,192 @@
+"""The ``projectmap`` command: a thin adapter over the library.
+
+Each command parses its options, calls one or two library functions, prints a
+short summary and turns a :class:`ProjectmapError` into one
+``projectmap: error: …`` line and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from projectmap import __version__
+from projectmap.errors import ProjectmapError
+
+DEFAULT_GAZETTEER = Path("gazetteer")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except ProjectmapError as exc:
+        print(f"projectmap: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("projectmap: interrupted; outputs left as they were", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="projectmap",
+        description="Put the projects of Chinese local-government work reports on a map.",
+    )
+    parser.add_argument("--version", action="version", version=f"projectmap {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_build(commands)
+    _add_gazetteer(commands)
+    return parser
+
+
+def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gazetteer",
+        type=Path,
+        default=DEFAULT_GAZETTEER,
+        metavar="DIR",
+        help="gazetteer folder (default: ./gazetteer)",
+    )
+
+
+# --- build ---------------------------------------------------------------------------------
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    build = commands.add_parser("build", help="map the projects of one or more reports")
+    build.add_argument("reports", nargs="+", type=Path, metavar="REPORT")
+    build.add_argument("-o", "--output", type=Path, metavar="OUTDIR",
+                       help="output folder (default: outputs/<report-id>)")
+    _gazetteer_option(build)
+    build.add_argument("--region", metavar="NAME|CODE",
+                       help="the issuing area when the title does not say (下陆区, 420204)")
+    build.add_argument("--basemap", choices=("osm", "tianditu", "amap"), default="osm")
+    build.add_argument("--tianditu-key", metavar="KEY", help="your Tianditu key (--basemap tianditu)")
+    build.add_argument("--offline", action="store_true",
+                       help="inline the map's JavaScript and CSS so it opens with no network")
+    build.add_argument("--max-size", type=float, default=20.0, metavar="MB",
+                       help="largest report accepted, in MB (default 20)")
+    build.set_defaults(handler=_build)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from projectmap.pipeline import BuildOptions, build_to_folder
+
+    options = BuildOptions(
+        gazetteer=args.gazetteer,
+        region=args.region,
+        basemap=args.basemap,
+        tianditu_key=args.tianditu_key,
+        offline=args.offline,
+        max_bytes=int(args.max_size * 1_000_000),
+    )
+    for report in args.reports:
+        outdir, result = build_to_folder(report, args.output, options=options)
+        print(summary(result, outdir))
+    return 0
+
+
+def summary(result: object, outdir: Path) -> str:
+    """A few lines on what a build found and where it wrote it."""
+    from projectmap.locate import BuildResult
+
+    if not isinstance(result, BuildResult):
+        raise TypeError("summary() needs a BuildResult")
+    places = result.places
+    by_precision = places[places["geometry"].notna()]["precision"].value_counts().sort_index()
+    resolved = ", ".join(f"{count} at precision {code}" for code, count in by_precision.items())
+    unresolved = sorted(set(result.unresolved["mention"]))
+    lines = [
+        f"{result.report.source}: {result.region.name}, {len(result.projects)} projects, "
+        f"{len(places)} place mentions",
+        f"  resolved: {resolved or 'none'}",
+        f"  unresolved ({len(unresolved)}): {'、'.join(unresolved) or 'none'}",
+        f"  wrote {outdir}",
+    ]
+    return "\n".join(lines)
+
+
+# --- gazetteer -----------------------------------------------------------------------------
+
+
+def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
+    gazetteer = commands.add_parser("gazetteer", help="check, import or fetch gazetteer data")
+    actions = gazetteer.add_subparsers(title="gazetteer commands", metavar="ACTION")
+    gazetteer.set_defaults(handler=lambda _args: _usage(gazetteer))
+    check = actions.add_parser("check", help="report every problem of the gazetteer files")
+    _gazetteer_option(check)
+    check.set_defaults(handler=_gazetteer_check)
+
+    imports = actions.add_parser("import", help="import a GeoJSON, CSV or OSM file as a layer")
+    imports.add_argument("file", type=Path, metavar="FILE",
+                         help=".geojson, .csv, .osm.pbf, .osm or Overpass .json")
+    imports.add_argument("--crs", default="wgs84", metavar="wgs84|gcj02|bd09",
+                         help="coordinate system of FILE (default wgs84; AMap is gcj02)")
+    imports.add_argument("--within", metavar="AREA",
+                         help="keep features inside this gazetteer entry (id or name)")
+    imports.add_argument("--name", metavar="LAYER", help="layer name (default: the file name)")
+    imports.add_argument("--source", help="source text for features without one")
+    imports.add_argument("--licence", help="licence for features without one")
+    _gazetteer_option(imports)
+    imports.set_defaults(handler=_gazetteer_import)
+
+    fetch = actions.add_parser("fetch-osm", help="import an area's named OSM features via Overpass")
+    fetch.add_argument("area", metavar="AREA", help="gazetteer id or name with a polygon")
+    fetch.add_argument("--overpass-url", metavar="URL",
+                       help="Overpass interpreter (default: $PROJECTMAP_OVERPASS_URL or "
+                            "https://overpass-api.de/api/interpreter)")
+    fetch.add_argument("--timeout", type=float, default=180.0, metavar="S",
+                       help="seconds the server may take (default 180)")
+    _gazetteer_option(fetch)
+    fetch.set_defaults(handler=_gazetteer_fetch_osm)
+
+
+def _gazetteer_check(args: argparse.Namespace) -> int:
+    from projectmap.check import check_gazetteer, summarize
+
+    problems = check_gazetteer(args.gazetteer)
+    for problem in problems:
+        print(problem)
+    print(f"{args.gazetteer}: {summarize(problems)}")
+    return 1 if any(p.level == "error" for p in problems) else 0
+
+
+def _gazetteer_import(args: argparse.Namespace) -> int:
+    from projectmap.importer import import_file
+
+    result = import_file(
+        args.file, args.gazetteer, crs=args.crs, within=args.within, layer=args.name,
+        source=args.source, licence=args.licence,
+    )  # fmt: skip
+    print(result.summary())
+    return 0
+
+
+def _gazetteer_fetch_osm(args: argparse.Namespace) -> int:
+    from projectmap.importer import fetch_osm
+
+    result = fetch_osm(args.area, args.gazetteer, url=args.overpass_url, timeout=args.timeout)
+    print(result.summary())
+    return 0
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

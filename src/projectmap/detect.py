@@ -1,0 +1,299 @@
+"""Find place mentions in report sentences.
+
+Three ways, in this order, each with its offsets in the report text:
+
+1. **gazetteer**: every name and alias of the gazetteer, longest first, with an
+   optional part suffix (``磁湖西``, ``长乐山南北麓``, ``老下陆片``);
+2. **shape**: names the gazetteer lacks but that look like places by their
+   ending (``…路``, ``…大道``, ``…湾``, ``…互通``), bounded on the left by
+   jieba's segmentation so that ``启动东方大道`` gives ``东方大道``;
+3. **company** and **list**: a firm that stands for its plant's site
+   (``新兴管业``), and the items of lists such as ``磁湖西、孙家湾等地块``.
+
+The rules are data in ``rules/places.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import jieba
+import jieba.posseg
+
+from projectmap.segment import Sentence
+
+_CJK = re.compile(r"^[\u3400-\u9fff]+$")
+_COMMON_WORD_FREQ = 50
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place mention in the report.
+
+    Attributes
+    ----------
+    text : str
+        The mention as written (``磁湖西``).
+    start, end : int
+        Offsets in the report text.
+    name : str
+        The name to look up (``磁湖``).
+    part : str or None
+        For derived mentions, which part of the named place (``the west of``).
+    how : str
+        ``gazetteer``, ``shape``, ``company`` or ``list``.
+    """
+
+    text: str
+    start: int
+    end: int
+    name: str
+    part: str | None = None
+    how: str = "gazetteer"
+
+
+@dataclass(frozen=True)
+class PlaceRules:
+    """The word lists of ``rules/places.json``."""
+
+    shape_suffixes: tuple[str, ...]
+    company_suffixes: tuple[str, ...]
+    part_suffixes: dict[str, str]
+    part_blockers: frozenset[str]
+    list_nouns: tuple[str, ...]
+    generic_names: frozenset[str]
+    generic_modifiers: tuple[str, ...]
+    left_stop_tags: frozenset[str]
+    left_stop_words: frozenset[str]
+    max_name_length: int
+    min_specific_length: int
+
+    @classmethod
+    def load(cls, data: dict[str, Any] | None = None) -> PlaceRules:
+        """Read the packaged rules, or build them from ``data``."""
+        if data is None:
+            text = resources.files("projectmap").joinpath("rules/places.json").read_text("utf-8")
+            data = json.loads(text)
+        by_length = lambda words: tuple(sorted(words, key=len, reverse=True))  # noqa: E731
+        return cls(
+            shape_suffixes=by_length(data["shape_suffixes"]),
+            company_suffixes=by_length(data["company_suffixes"]),
+            part_suffixes=dict(sorted(data["part_suffixes"].items(), key=lambda kv: -len(kv[0]))),
+            part_blockers=frozenset(data["part_blockers"]),
+            list_nouns=by_length(data["list_nouns"]),
+            generic_names=frozenset(data["generic_names"]),
+            generic_modifiers=tuple(data["generic_modifiers"]),
+            left_stop_tags=frozenset(data["left_stop_tags"]),
+            left_stop_words=frozenset(data["left_stop_words"]),
+            max_name_length=int(data["max_name_length"]),
+            min_specific_length=int(data["min_specific_length"]),
+        )
+
+
+class PlaceDetector:
+    """Finds place mentions with one jieba tokenizer that knows the gazetteer's names.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Gazetteer names to look for.
+    aliases : iterable of str
+        Gazetteer aliases to look for, unless they are common words (``团结``,
+        ``新城``): a community called 团结社区 is not meant by every 团结.
+    rules : PlaceRules, optional
+        Word lists; the packaged ones by default.
+    """
+
+    def __init__(
+        self, names: Iterable[str], aliases: Iterable[str] = (), *, rules: PlaceRules | None = None
+    ) -> None:
+        self.rules = rules or PlaceRules.load()
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        self.tagger = jieba.posseg.POSTokenizer(self.tokenizer)
+        kept_aliases = {a for a in aliases if self.tokenizer.FREQ.get(a, 0) < _COMMON_WORD_FREQ}
+        self.names = {n for n in (*names, *kept_aliases) if len(n) >= 2}
+        self.longest = max((len(n) for n in self.names), default=0)
+        for name in sorted(self.names):
+            self.tokenizer.add_word(name, freq=max(self.tokenizer.FREQ.get(name, 0), 20000), tag="ns")
+
+    def _is_common_word(self, name: str) -> bool:
+        """Whether jieba's dictionary knows ``name`` as a word that is not a place name."""
+        tag = self.tagger.word_tag_tab.get(name, "")
+        return self.tokenizer.FREQ.get(name, 0) > 0 and not tag.startswith("ns")
+
+    def detect(self, text: str, sentences: Sequence[Sentence]) -> list[Mention]:
+        """Every place mention in the sentences, in text order, without overlaps."""
+        found: list[Mention] = []
+        for sentence in sentences:
+            found.extend(self.in_sentence(text, sentence))
+        return found
+
+    def in_sentence(self, text: str, sentence: Sentence) -> list[Mention]:
+        """Place mentions of one sentence."""
+        mentions = self._gazetteer_matches(text, sentence.start, sentence.end)
+        tokens = self._tokens(sentence)
+        for finder in (self._shape_matches, self._company_matches):
+            for mention in finder(text, sentence, tokens):
+                if not _overlaps(mention, mentions):
+                    mentions.append(mention)
+        for mention in self._list_items(text, sentence):
+            if not _overlaps(mention, mentions):
+                mentions.append(mention)
+        return sorted(mentions, key=lambda m: m.start)
+
+    # -- gazetteer names --------------------------------------------------------------------
+
+    def _gazetteer_matches(self, text: str, start: int, end: int) -> list[Mention]:
+        out: list[Mention] = []
+        i = start
+        while i < end:
+            match = self._longest_name_at(text, i, end)
+            if match is None:
+                i += 1
+                continue
+            mention = self._with_part(text, i, i + len(match), end, match)
+            if mention is not None:
+                out.append(mention)
+                i = mention.end
+            else:
+                i += len(match)
+        return out
+
+    def _longest_name_at(self, text: str, i: int, end: int) -> str | None:
+        for length in range(min(self.longest, end - i), 1, -1):
+            if text[i : i + length] in self.names:
+                return text[i : i + length]
+        return None
+
+    def _with_part(self, text: str, start: int, stop: int, end: int, name: str) -> Mention | None:
+        after = text[stop:end]
+        for suffix, meaning in self.rules.part_suffixes.items():
+            if after.startswith(suffix):
+                nxt = after[len(suffix) : len(suffix) + 1]
+                if len(suffix) == 1 and nxt and nxt in self.rules.part_blockers:
+                    return None  # 磁湖西路 is another name, not the west of 磁湖
+                return Mention(name + suffix, start, stop + len(suffix), name, meaning)
+        if after[:1] and any(after.startswith(s) for s in self.rules.shape_suffixes):
+            if self._tokens_cut(text, start, stop, end):
+                return None  # 磁湖路: 磁湖 is only the start of another name
+        return Mention(name, start, stop, name)
+
+    def _tokens_cut(self, text: str, start: int, stop: int, end: int) -> bool:
+        offset = start
+        for word in self.tokenizer.cut(text[start:end], HMM=True):
+            if offset < stop < offset + len(word):
+                return True
+            offset += len(word)
+            if offset >= stop:
+                return False
+        return False
+
+    # -- shapes, companies, lists ------------------------------------------------------------
+
+    def _tokens(self, sentence: Sentence) -> list[tuple[str, str, int]]:
+        out, offset = [], sentence.start
+        for pair in self.tagger.cut(sentence.text):
+            word, flag = pair.word, pair.flag
+            out.append((word, flag, offset))
+            offset += len(word)
+        return out
+
+    def _shape_matches(self, text: str, sentence: Sentence, tokens: list[tuple[str, str, int]]) -> list[Mention]:
+        return self._suffix_matches(text, tokens, self.rules.shape_suffixes, how="shape")
+
+    def _company_matches(self, text: str, sentence: Sentence, tokens: list[tuple[str, str, int]]) -> list[Mention]:
+        return self._suffix_matches(text, tokens, self.rules.company_suffixes, how="company")
+
+    def _suffix_matches(
+        self, text: str, tokens: list[tuple[str, str, int]], suffixes: Sequence[str], *, how: str
+    ) -> list[Mention]:
+        out = []
+        for index, (word, _flag, offset) in enumerate(tokens):
+            suffix = next((s for s in suffixes if word.endswith(s)), None)
+            if suffix is None or not self._suffix_word(word, suffix):
+                continue
+            following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            if any(following.startswith(s) for s in (*suffixes, *"区市县镇乡")):
+                continue  # the name goes on: 狮子山|路, 大湾|区
+            start = self._left_edge(tokens, index)
+            end = offset + len(word)
+            name = text[start:end]
+            if self._plausible(name, suffix):
+                out.append(Mention(name, start, end, name, None, how))
+        return out
+
+    def _suffix_word(self, word: str, suffix: str) -> bool:
+        """Whether a token ending in a suffix can end a name: 山路 can, 思路 and 道路 cannot."""
+        if word == suffix:
+            return True
+        if word in self.rules.generic_names:
+            return False
+        if self.tokenizer.FREQ.get(word, 0) < _COMMON_WORD_FREQ:
+            return True
+        return word[: -len(suffix)] in self.rules.shape_suffixes
+
+    def _left_edge(self, tokens: list[tuple[str, str, int]], index: int) -> int:
+        word, _flag, start = tokens[index]
+        length = len(word)
+        for prev_word, prev_flag, prev_offset in reversed(tokens[:index]):
+            if not self._may_lead(prev_word, prev_flag):
+                break
+            if length + len(prev_word) > self.rules.max_name_length:
+                break
+            start, length = prev_offset, length + len(prev_word)
+        return start
+
+    def _may_lead(self, word: str, flag: str) -> bool:
+        if not _CJK.match(word) or word in self.rules.left_stop_words:
+            return False
+        return flag not in self.rules.left_stop_tags or flag == "x" and word in self.names
+
+    def _plausible(self, name: str, suffix: str) -> bool:
+        specific = name[: -len(suffix)]
+        if len(specific) < self.rules.min_specific_length or name in self.rules.generic_names:
+            return False
+        if len(name) > self.rules.max_name_length or not _CJK.match(name):
+            return False
+        if self._is_common_word(name) or any(g in name for g in self.rules.generic_modifiers):
+            return False
+        tag = self.tagger.word_tag_tab.get(specific, "")
+        common_modifier = self.tokenizer.FREQ.get(specific, 0) >= _COMMON_WORD_FREQ
+        return not (common_modifier and tag[:1] in {"n", "v", "a", "b", "d"} and not tag.startswith("ns"))
+
+    def _list_items(self, text: str, sentence: Sentence) -> list[Mention]:
+        """Items of ``甲、乙、丙等地块`` and ``甲、乙片`` lists: places named only by the list."""
+        out = []
+        nouns = "|".join(re.escape(n) for n in self.rules.list_nouns)
+        pattern = re.compile(
+            rf"((?:[\u3400-\u9fff]{{2,8}}、)+[\u3400-\u9fff]{{2,8}}?)(?:等[^，,。；;、]{{0,6}}?(?:{nouns})|(?=片区|片[^区]))"
+        )
+        for match in pattern.finditer(sentence.text):
+            items = match.group(1).split("、")
+            offset = sentence.start + match.start(1)
+            first = self._strip_lead_verbs(items[0])
+            offset += len(items[0]) - len(first)
+            items[0] = first
+            for item in items:
+                if 2 <= len(item) <= 8 and item not in self.rules.generic_names:
+                    out.append(Mention(item, offset, offset + len(item), item, None, "list"))
+                offset += len(item) + 1
+        return out
+
+    def _strip_lead_verbs(self, item: str) -> str:
+        words = [(p.word, p.flag) for p in self.tagger.cut(item)]
+        keep = len(words)
+        for index in range(len(words) - 1, -1, -1):
+            if not self._may_lead(*words[index]):
+                break
+            keep = index
+        return "".join(w for w, _ in words[keep:])
+
+
+def _overlaps(mention: Mention, others: Iterable[Mention]) -> bool:
+    return any(mention.start < o.end and o.start < mention.end for o in others)

@@ -1,0 +1,310 @@
+"""Find the concrete projects a report announces.
+
+Reports name projects in clauses built as *verb + object*: ``启动东方大道绿化升级改造``,
+``实施安达路餐饮示范街改造提升、箭楼下西村城市更新等重点项目``. The object ends
+with a *head*: a strong one (``项目``, ``工程``, ``产业园``, ``互通``) makes a
+project when something specific comes before it; a weak one (``改造``, ``建设``,
+``开发``) only when a place, a firm or a concrete quantity is named. Lists split
+into one project per item when each item is complete (``蜂烈山路、狮子山路建设``
+is two roads) and stay one project when a collective noun follows ``等``
+(``磁湖西、孙家湾、宝钢、同大等地块开发``). The word lists are data in
+``rules/projects.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from projectmap.detect import Mention
+from projectmap.segment import Sentence
+
+STATUSES = ("completed", "starting", "under_construction", "planned")
+_CLAUSE = re.compile(r"[^，,；;：:。！？!?]+")
+_CONNECTORS = ("以及", "和", "及", "与", "并")
+_NUMBER = r"\d+(?:\.\d+)?"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project as the report names it.
+
+    Attributes
+    ----------
+    id : str
+        Derived from the name and its order among equal names: stable across runs.
+    name : str
+        The project as written; for a split list item, the item with the shared head.
+    start, end : int
+        Offsets in the report text of the span the project was read from.
+    sentence : Sentence
+        The sentence it comes from.
+    status : str
+        ``planned``, ``starting``, ``under_construction``, ``completed`` or ``unknown``.
+    amount : str or None
+        The amount as written (``15万吨``), or None.
+    places : tuple of Mention
+        The place mentions inside its span.
+    """
+
+    id: str
+    name: str
+    start: int
+    end: int
+    sentence: Sentence
+    status: str
+    amount: str | None
+    places: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class ProjectRules:
+    """The word lists of ``rules/projects.json``, compiled."""
+
+    strong_heads: tuple[str, ...]
+    weak_heads: tuple[str, ...]
+    tails: tuple[str, ...]
+    phase: re.Pattern[str]
+    generic_words: tuple[str, ...]
+    policy_words: tuple[str, ...]
+    lead_words: tuple[str, ...]
+    quantity: re.Pattern[str]
+    status_words: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
+        """Read the packaged rules, or build them from ``data``."""
+        if data is None:
+            text = resources.files("projectmap").joinpath("rules/projects.json").read_text("utf-8")
+            data = json.loads(text)
+
+        def longest_first(key: str) -> tuple[str, ...]:
+            return tuple(sorted(data[key], key=len, reverse=True))
+
+        units = "|".join(re.escape(u) for u in sorted(data["quantity_units"], key=len, reverse=True))
+        return cls(
+            strong_heads=longest_first("strong_heads"),
+            weak_heads=longest_first("weak_heads"),
+            tails=longest_first("tails"),
+            phase=re.compile(data["phase"]),
+            generic_words=longest_first("generic_words"),
+            policy_words=longest_first("policy_words"),
+            lead_words=longest_first("lead_words"),
+            quantity=re.compile(rf"(?:[约近超逾]?{_NUMBER}(?:万|亿|千)?(?:{units})(?:[\u4e00-\u9fff]{{0,2}}?(?={_NUMBER}))?)+"),
+            status_words={k: tuple(v) for k, v in data["status_words"].items()},
+        )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    name: str
+    start: int
+    end: int
+    strong: bool
+
+
+class ProjectExtractor:
+    """Reads projects out of sentences, given the place mentions found in them."""
+
+    def __init__(self, rules: ProjectRules | None = None) -> None:
+        self.rules = rules or ProjectRules.load()
+
+    def extract(self, text: str, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> list[Project]:
+        """Every project in the sentences, in text order, with stable ids."""
+        projects: list[Project] = []
+        seen: dict[str, int] = {}
+        for sentence in sentences:
+            if sentence.is_heading:
+                continue
+            inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
+            for cand, status in self._candidates(text, sentence, inside):
+                places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
+                if not self._accept(cand, places):
+                    continue
+                seen[cand.name] = seen.get(cand.name, 0) + 1
+                projects.append(
+                    Project(
+                        id=project_id(cand.name, seen[cand.name]),
+                        name=cand.name,
+                        start=cand.start,
+                        end=cand.end,
+                        sentence=sentence,
+                        status=status,
+                        amount=self.amount(cand.name),
+                        places=places,
+                    )
+                )
+        return projects
+
+    # -- clauses and objects ---------------------------------------------------------------
+
+    def _candidates(self, text: str, sentence: Sentence, mentions: Sequence[Mention]) -> list[tuple[_Candidate, str]]:
+        out: list[tuple[_Candidate, str]] = []
+        status = "planned"
+        for start, end in self._clauses(sentence):
+            clause = text[start:end]
+            status = self.status(clause) or status
+            lead = self._lead_length(clause)
+            for cand in self._objects(text, start + lead, end, mentions):
+                out.append((cand, status))
+        return out
+
+    def _clauses(self, sentence: Sentence) -> list[tuple[int, int]]:
+        spans = []
+        for match in _CLAUSE.finditer(sentence.text):
+            start, end = match.span()
+            cut = self._connector_cut(match.group())
+            if cut:
+                spans.append((start, start + cut))
+                start += cut + 1
+            spans.append((start, end))
+        return [(sentence.start + s, sentence.start + e) for s, e in spans if e > s]
+
+    def _connector_cut(self, clause: str) -> int | None:
+        """Offset of a ``并`` that opens a second verb phrase (…改造并启动…)."""
+        verbs = [w for words in self.rules.status_words.values() for w in words]
+        for match in re.finditer("并", clause):
+            if any(clause.startswith(v, match.end()) for v in verbs) and match.start() > 0:
+                return match.start()
+        return None
+
+    def _lead_length(self, clause: str) -> int:
+        i = 0
+        while True:
+            word = next((w for w in self.rules.lead_words if clause.startswith(w, i)), None)
+            if word is None:
+                return i
+            i += len(word)
+
+    def _objects(self, text: str, start: int, end: int, mentions: Sequence[Mention]) -> list[_Candidate]:
+        obj = text[start:end]
+        deng = self._deng(obj)
+        listed, rest = (obj[:deng], obj[deng + 1 :]) if deng is not None else (obj, "")
+        items = _split_items(listed, start)
+        headed = [self._headed(text, s, e) for s, e in items]
+        if all(headed):
+            return [c for c in headed if c is not None]
+        if headed[-1] is not None:
+            return self._shared_head(text, items, headed[-1], mentions)
+        if deng is not None and self._named_list(items, mentions):
+            whole = self._headed(text, start, start + deng + 1 + len(rest.split("、")[0]))
+            return [whole] if whole is not None else []
+        return []
+
+    def _named_list(self, items: list[tuple[int, int]], mentions: Sequence[Mention]) -> bool:
+        """Whether most items of a ``甲、乙等…`` list are named places or firms."""
+        named = sum(any(s <= m.start and m.end <= e for m in mentions) for s, e in items)
+        return named * 2 >= len(items)
+
+    def _deng(self, obj: str) -> int | None:
+        """Offset of the ``等`` that closes a list (not the one in ``等级``)."""
+        match = re.search(r"等(?![级次同])", obj)
+        return match.start() if match and match.start() > 0 else None
+
+    def _headed(self, text: str, start: int, end: int) -> _Candidate | None:
+        """The span up to its last head, with tails and phases dropped, if it has a head."""
+        piece = text[start:end]
+        best: tuple[int, bool] | None = None
+        for strong, heads in ((True, self.rules.strong_heads), (False, self.rules.weak_heads)):
+            for head in heads:
+                at = piece.rfind(head)
+                if at >= 0 and self._only_tail(piece[at + len(head) :]):
+                    stop = at + len(head)
+                    if best is None or stop > best[0]:
+                        best = (stop, strong)
+        if best is None:
+            return None
+        stop = best[0]
+        phase = self.rules.phase.match(piece, stop)
+        stop = phase.end() if phase else stop
+        if piece[:stop].count("“") > piece[:stop].count("”") and piece[stop : stop + 1] == "”":
+            stop += 1
+        name = piece[:stop].strip("\"' ")
+        lstrip = len(piece[:stop]) - len(piece[:stop].lstrip("\"' "))
+        return _Candidate(name, start + lstrip, start + lstrip + len(name), best[1])
+
+    def _only_tail(self, rest: str) -> bool:
+        rest = self.rules.phase.sub("", rest).strip("“”\"'、 ")
+        if rest.startswith(_CONNECTORS):
+            return True  # 地块开发|和业态布局: the name ends before the connector
+        while rest:
+            tail = next((t for t in self.rules.tails if rest.startswith(t)), None)
+            if tail is None:
+                return False
+            rest = rest[len(tail) :]
+        return True
+
+    def _shared_head(
+        self, text: str, items: list[tuple[int, int]], last: _Candidate | None, mentions: Sequence[Mention]
+    ) -> list[_Candidate]:
+        """``甲路、乙路建设``: one project per complete item; ``甲、乙片开发``: one in all."""
+        if last is None:
+            return []
+        whole = _Candidate(text[items[0][0] : last.end], items[0][0], last.end, last.strong)
+        place = next((m for m in mentions if m.start == items[-1][0]), None)
+        if not self._named_list(items, mentions):
+            return [whole] if len(items) == 1 else []
+        if place is None or place.part is not None:
+            return [whole]
+        head = text[place.end : last.end]
+        complete = [next((m for m in mentions if (m.start, m.end) == item), None) for item in items[:-1]]
+        if not head or any(m is None or m.part is not None for m in complete):
+            return [whole]
+        out = [_Candidate(text[s:e] + head, s, e, last.strong) for s, e in items[:-1]]
+        return [*out, _Candidate(text[items[-1][0] : last.end], items[-1][0], last.end, last.strong)]
+
+    # -- acceptance, status, amount -----------------------------------------------------------
+
+    def _accept(self, cand: _Candidate, places: Sequence[Mention]) -> bool:
+        name = cand.name
+        if len(name) < 4 or len(name) > 48 or any(name.endswith(p) for p in self.rules.policy_words):
+            return False
+        if places or self.rules.quantity.search(name):
+            return True
+        return cand.strong and self._specific(name)
+
+    def _specific(self, name: str) -> bool:
+        """Whether a named thing, not only generic words, stands right before the head."""
+        rest = self.rules.phase.sub("", name)
+        for head in (*self.rules.strong_heads, *self.rules.weak_heads):
+            if rest.endswith(head):
+                rest = rest[: -len(head)]
+                break
+        rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest)
+        while word := next((w for w in self.rules.generic_words if rest.endswith(w)), None):
+            rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest[: -len(word)])
+        if any(rest.endswith(w) for w in self.rules.lead_words):
+            return False
+        return len(rest) >= 2
+
+    def status(self, clause: str) -> str | None:
+        """The status its verbs give a clause, or None when it has no status verb."""
+        for status in STATUSES:
+            if any(word in clause for word in self.rules.status_words.get(status, ())):
+                return status
+        return None
+
+    def amount(self, name: str) -> str | None:
+        """The first quantity written in ``name`` (``15万吨``, ``7个小区6850户``), or None."""
+        match = self.rules.quantity.search(name)
+        return match.group() if match else None
+
+
+def _split_items(listed: str, offset: int) -> list[tuple[int, int]]:
+    items, start = [], 0
+    for part in listed.split("、"):
+        if part:
+            items.append((offset + start, offset + start + len(part)))
+        start += len(part) + 1
+    return items
+
+
+def project_id(name: str, occurrence: int) -> str:
+    """A stable id from the project's name and which of its equal-named siblings it is."""
+    digest = hashlib.sha1(f"{name}\n{occurrence}".encode()).hexdigest()[:12]
+    return f"p-{digest}"

@@ -1,0 +1,125 @@
+"""The build, read as a recipe: report in, located projects out.
+
+ingest → region → segment → detect → extract → classify → resolve → locate,
+then export and render. Each stage lives in its own module and holds its own
+rules; this module only calls them in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from projectmap import china
+from projectmap._files import staged_folder, write_text_atomic
+from projectmap.classify import Classifier
+from projectmap.detect import Mention, PlaceDetector
+from projectmap.export import write_data
+from projectmap.extract import Project, ProjectExtractor
+from projectmap.gazetteer import Entry, Gazetteer, load_gazetteer
+from projectmap.ingest import MAX_BYTES, Report, read_report
+from projectmap.locate import BuildResult, locate
+from projectmap.region import find_region
+from projectmap.resolve import Resolver
+from projectmap.segment import split_sentences
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: where the gazetteer is, the region, and the map's settings."""
+
+    gazetteer: Path = Path("gazetteer")
+    region: str | None = None
+    basemap: str = "osm"
+    tianditu_key: str | None = None
+    offline: bool = False
+    max_bytes: int = MAX_BYTES
+    categories: Path | None = None
+
+
+@dataclass
+class Toolkit:
+    """What a build needs that is costly to make: load once, use for many reports."""
+
+    gazetteer: Gazetteer
+    index: china.AdminIndex
+    classifier: Classifier
+    extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
+    _detector: PlaceDetector | None = None
+
+    @classmethod
+    def load(cls, options: BuildOptions) -> Toolkit:
+        """Load the gazetteer, the admin index and the rules."""
+        return cls(load_gazetteer(options.gazetteer), china.AdminIndex.load(), Classifier.load(options.categories))
+
+    def with_region(self, code: str) -> Entry:
+        """The region's entry, adding China's skeleton for it when the gazetteer lacks it."""
+        if code not in self.gazetteer or self.gazetteer.located(code) is None:
+            self.gazetteer = self.gazetteer.merged(china.skeleton([code], self.index))
+            self._detector = None
+        return self.gazetteer[code]
+
+    @property
+    def detector(self) -> PlaceDetector:
+        """The place detector for the current gazetteer, made on first use."""
+        if self._detector is None:
+            primary = self.gazetteer.primary_names()
+            self._detector = PlaceDetector(primary, set(self.gazetteer.names()) - primary)
+        return self._detector
+
+
+def build(path: str | Path, *, options: BuildOptions | None = None, toolkit: Toolkit | None = None) -> BuildResult:
+    """Read a report and locate its projects.
+
+    Raises
+    ------
+    ProjectmapError
+        When the report, the gazetteer or the region cannot be used.
+    """
+    options = options or BuildOptions()
+    kit = toolkit or Toolkit.load(options)
+    report = read_report(path, max_bytes=options.max_bytes)
+    region = kit.with_region(find_region(report, kit.index, override=options.region).code)
+    sentences = split_sentences(report.text)
+    resolver = Resolver(kit.gazetteer, region.id)
+    mentions = [m for m in kit.detector.detect(report.text, sentences) if not resolver.is_region_itself(m)]
+    projects = kit.extractor.extract(report.text, sentences, mentions)
+    categories = {p.id: _category(kit.classifier, p) for p in projects}
+    resolutions = resolver.resolve_all(_kept(mentions, projects))
+    return locate(report, region, projects, resolutions, categories)
+
+
+def _category(classifier: Classifier, project: Project) -> tuple[str, str]:
+    category = classifier.classify(project.name, f"{project.sentence.section} {project.sentence.lead}")
+    return category, classifier.label(category)
+
+
+def _kept(mentions: list[Mention], projects: list[Project]) -> list[Mention]:
+    """Gazetteer names everywhere; names found only by their shape, inside projects."""
+    return [
+        m for m in mentions
+        if m.how == "gazetteer" or any(p.start <= m.start and m.end <= p.end for p in projects)
+    ]  # fmt: skip
+
+
+def build_to_folder(
+    path: str | Path,
+    outdir: Path | None = None,
+    *,
+    options: BuildOptions | None = None,
+    toolkit: Toolkit | None = None,
+) -> tuple[Path, BuildResult]:
+    """Build a report and write its folder atomically: all files, or the old folder intact."""
+    from projectmap.render import map_html, render_map
+
+    options = options or BuildOptions()
+    result = build(path, options=options, toolkit=toolkit)
+    target = outdir or Path("outputs") / result.report.id
+    fmap = render_map(result, basemap=options.basemap, tianditu_key=options.tianditu_key, offline=options.offline)
+    with staged_folder(target) as stage:
+        write_data(result, stage)
+        write_text_atomic(stage / "map.html", map_html(fmap, offline=options.offline))
+    return target, result
+
+
+__all__ = ["BuildOptions", "BuildResult", "Report", "Toolkit", "build", "build_to_folder"]

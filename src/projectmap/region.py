@@ -1,0 +1,92 @@
+"""Find the government that issued a report, so that places resolve inside its area.
+
+Titles come in a few forms: ``黄石市下陆区人民政府工作报告``,
+``2023年黄石港区政府工作报告``, or a line ``——在…区第十一届人民代表大会…上``.
+A text without one (a news item) is scoped to the area its own admin names
+point to; a text that points nowhere is refused, with the way to say where.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from projectmap.china import AdminIndex, AdminUnit
+from projectmap.errors import RegionError
+from projectmap.ingest import Report
+
+_CONGRESS = re.compile(r"在[^\n]{0,30}?(?:人民代表大会|人大)")
+_HEAD_CHARS = 2000
+
+
+def find_region(report: Report, index: AdminIndex, *, override: str | None = None) -> AdminUnit:
+    """The issuing region of a report.
+
+    Raises
+    ------
+    RegionError
+        When ``override`` names no unit, or the text points to no area.
+    """
+    if override:
+        return index.find(override)
+    head = report.text[:_HEAD_CHARS]
+    for text in (report.title or "", *_CONGRESS.findall(head)):
+        unit = _deepest(_units_in(text, index), index)
+        if unit is not None:
+            return unit
+    unit = _most_named(report.text, index)
+    if unit is None:
+        raise RegionError(
+            f"{report.source}: no issuing government found in its title or text; "
+            "say where it is with --region NAME or --region CODE (e.g. --region 420204)"
+        )
+    return unit
+
+
+def _units_in(text: str, index: AdminIndex) -> list[AdminUnit]:
+    """Units named in ``text``, longest names first and without overlaps."""
+    found: list[AdminUnit] = []
+    taken = [False] * len(text)
+    for name in index.names():
+        if len(name) < 2:
+            continue
+        for match in re.finditer(re.escape(name), text):
+            span = range(match.start(), match.end())
+            if any(taken[i] for i in span):
+                continue
+            units = index.named(name)
+            for i in span:
+                taken[i] = True
+            found.extend(units)
+    return found
+
+
+def _deepest(units: list[AdminUnit], index: AdminIndex) -> AdminUnit | None:
+    """The most specific unit whose ancestors agree with the other names found."""
+    if not units:
+        return None
+    named = {u.code for u in units}
+
+    def support(unit: AdminUnit) -> tuple[int, int]:
+        ancestors = {a.code for a in index.chain(unit.code)[1:]}
+        return (len(ancestors & named), unit.level)
+    best = max(units, key=support)
+    rivals = [u for u in units if u.code != best.code and support(u) == support(best)]
+    if rivals:
+        choices = ", ".join(f"{u.code} ({index.label(u.code)})" for u in [best, *rivals])
+        raise RegionError(f"the title names one of several areas: {choices}; pass --region CODE")
+    return best
+
+
+def _most_named(text: str, index: AdminIndex) -> AdminUnit | None:
+    """The unit a text names most often, counting its sub-units' mentions as its own."""
+    units = [u for u in _units_in(text, index) if len(u.name) >= 3 or u.level < 3]
+    if not units:
+        return None
+    counts: Counter[str] = Counter()
+    for unit in units:
+        for ancestor in index.chain(unit.code):
+            counts[ancestor.code] += 1
+    top = max(counts.values())
+    leaders = [index.by_code[c] for c, n in counts.items() if n == top]
+    return max(leaders, key=lambda u: u.level)
