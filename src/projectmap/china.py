@@ -38,7 +38,6 @@ JIONLP_LICENCE = "Apache-2.0"
 
 _LEVEL_FILES = {1: "province.geojson", 2: "city.geojson", 3: "district.geojson"}
 _TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "管理区", "开发区", "工业园")
-_COMMUNITY_SUFFIXES = ("社区居委会", "社区", "居委会", "村委会", "村")
 
 
 @dataclass(frozen=True)
@@ -259,8 +258,8 @@ def _township_entries(county: str) -> list[Entry]:
     entries = []
     for name, township in children(county):
         is_township = township is None
-        suffixes = _TOWNSHIP_SUFFIXES if is_township else _COMMUNITY_SUFFIXES
-        short = short_name(name, suffixes)
+        # Communities keep their full name only: 苕溪 is a river before it is 苕溪村.
+        short = short_name(name, _TOWNSHIP_SUFFIXES) if is_township else None
         entries.append(
             Entry(
                 id=f"{county}/{name}" if is_township else f"{county}/{township}/{name}",

@@ -29,6 +29,7 @@ from projectmap.segment import Sentence
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _COMMON_WORD_FREQ = 50
+_COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "b", "d"})
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,8 @@ class PlaceDetector:
         """Place mentions of one sentence."""
         mentions = self._gazetteer_matches(text, sentence.start, sentence.end)
         tokens = self._tokens(sentence)
-        for finder in (self._shape_matches, self._company_matches):
-            for mention in finder(text, sentence, tokens):
+        for suffixes, how in ((self.rules.shape_suffixes, "shape"), (self.rules.company_suffixes, "company")):
+            for mention in self._suffix_matches(text, tokens, suffixes, how=how, taken=mentions):
                 if not _overlaps(mention, mentions):
                     mentions.append(mention)
         for mention in self._list_items(text, sentence):
@@ -179,20 +180,9 @@ class PlaceDetector:
                 if len(suffix) == 1 and nxt and nxt in self.rules.part_blockers:
                     return None  # 磁湖西路 is another name, not the west of 磁湖
                 return Mention(name + suffix, start, stop + len(suffix), name, meaning)
-        if after[:1] and any(after.startswith(s) for s in self.rules.shape_suffixes):
-            if self._tokens_cut(text, start, stop, end):
-                return None  # 磁湖路: 磁湖 is only the start of another name
+        if any(after.startswith(s) for s in self.rules.shape_suffixes):
+            return None  # 磁湖路, 仓前互通: the name is only the start of another one
         return Mention(name, start, stop, name)
-
-    def _tokens_cut(self, text: str, start: int, stop: int, end: int) -> bool:
-        offset = start
-        for word in self.tokenizer.cut(text[start:end], HMM=True):
-            if offset < stop < offset + len(word):
-                return True
-            offset += len(word)
-            if offset >= stop:
-                return False
-        return False
 
     # -- shapes, companies, lists ------------------------------------------------------------
 
@@ -204,14 +194,14 @@ class PlaceDetector:
             offset += len(word)
         return out
 
-    def _shape_matches(self, text: str, sentence: Sentence, tokens: list[tuple[str, str, int]]) -> list[Mention]:
-        return self._suffix_matches(text, tokens, self.rules.shape_suffixes, how="shape")
-
-    def _company_matches(self, text: str, sentence: Sentence, tokens: list[tuple[str, str, int]]) -> list[Mention]:
-        return self._suffix_matches(text, tokens, self.rules.company_suffixes, how="company")
-
     def _suffix_matches(
-        self, text: str, tokens: list[tuple[str, str, int]], suffixes: Sequence[str], *, how: str
+        self,
+        text: str,
+        tokens: list[tuple[str, str, int]],
+        suffixes: Sequence[str],
+        *,
+        how: str,
+        taken: Sequence[Mention],
     ) -> list[Mention]:
         out = []
         for index, (word, _flag, offset) in enumerate(tokens):
@@ -221,10 +211,10 @@ class PlaceDetector:
             following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
             if any(following.startswith(s) for s in (*suffixes, *"区市县镇乡")):
                 continue  # the name goes on: 狮子山|路, 大湾|区
-            start = self._left_edge(tokens, index)
+            start = self._left_edge(tokens, index, taken)
             end = offset + len(word)
             name = text[start:end]
-            if self._plausible(name, suffix):
+            if self._plausible(name, suffix, company=how == "company"):
                 out.append(Mention(name, start, end, name, None, how))
         return out
 
@@ -238,12 +228,14 @@ class PlaceDetector:
             return True
         return word[: -len(suffix)] in self.rules.shape_suffixes
 
-    def _left_edge(self, tokens: list[tuple[str, str, int]], index: int) -> int:
+    def _left_edge(self, tokens: list[tuple[str, str, int]], index: int, taken: Sequence[Mention]) -> int:
         word, _flag, start = tokens[index]
         length = len(word)
         for prev_word, prev_flag, prev_offset in reversed(tokens[:index]):
             if not self._may_lead(prev_word, prev_flag):
                 break
+            if any(m.start < prev_offset + len(prev_word) and prev_offset < m.end for m in taken):
+                break  # 团城山|万达金街: a known name ends the new one on the left
             if length + len(prev_word) > self.rules.max_name_length:
                 break
             start, length = prev_offset, length + len(prev_word)
@@ -254,7 +246,7 @@ class PlaceDetector:
             return False
         return flag not in self.rules.left_stop_tags or flag == "x" and word in self.names
 
-    def _plausible(self, name: str, suffix: str) -> bool:
+    def _plausible(self, name: str, suffix: str, *, company: bool = False) -> bool:
         specific = name[: -len(suffix)]
         if len(specific) < self.rules.min_specific_length or name in self.rules.generic_names:
             return False
@@ -262,9 +254,11 @@ class PlaceDetector:
             return False
         if self._is_common_word(name) or any(g in name for g in self.rules.generic_modifiers):
             return False
+        if company:
+            return True  # 新兴管业: firms take common words as names
         tag = self.tagger.word_tag_tab.get(specific, "")
         common_modifier = self.tokenizer.FREQ.get(specific, 0) >= _COMMON_WORD_FREQ
-        return not (common_modifier and tag[:1] in {"n", "v", "a", "b", "d"} and not tag.startswith("ns"))
+        return not (common_modifier and tag in _COMMON_TAGS)
 
     def _list_items(self, text: str, sentence: Sentence) -> list[Mention]:
         """Items of ``甲、乙、丙等地块`` and ``甲、乙片`` lists: places named only by the list."""
@@ -286,6 +280,10 @@ class PlaceDetector:
         return out
 
     def _strip_lead_verbs(self, item: str) -> str:
+        for word in self.rules.left_stop_words:
+            at = item.rfind(word)
+            if at >= 0 and len(item) - at - len(word) >= 2:
+                item = item[at + len(word) :]
         words = [(p.word, p.flag) for p in self.tagger.cut(item)]
         keep = len(words)
         for index in range(len(words) - 1, -1, -1):

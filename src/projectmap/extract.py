@@ -73,6 +73,8 @@ class ProjectRules:
     generic_words: tuple[str, ...]
     policy_words: tuple[str, ...]
     lead_words: tuple[str, ...]
+    facility_words: tuple[str, ...]
+    area_suffixes: tuple[str, ...]
     quantity: re.Pattern[str]
     status_words: dict[str, tuple[str, ...]]
 
@@ -95,6 +97,8 @@ class ProjectRules:
             generic_words=longest_first("generic_words"),
             policy_words=longest_first("policy_words"),
             lead_words=longest_first("lead_words"),
+            facility_words=longest_first("facility_words"),
+            area_suffixes=longest_first("area_suffixes"),
             quantity=re.compile(rf"(?:[约近超逾]?{_NUMBER}(?:万|亿|千)?(?:{units})(?:[\u4e00-\u9fff]{{0,2}}?(?={_NUMBER}))?)+"),
             status_words={k: tuple(v) for k, v in data["status_words"].items()},
         )
@@ -135,7 +139,7 @@ class ProjectExtractor:
                         end=cand.end,
                         sentence=sentence,
                         status=status,
-                        amount=self.amount(cand.name),
+                        amount=self.amount(cand.name) or self.amount(_after(text, cand.end)),
                         places=places,
                     )
                 )
@@ -185,7 +189,7 @@ class ProjectExtractor:
         obj = text[start:end]
         deng = self._deng(obj)
         listed, rest = (obj[:deng], obj[deng + 1 :]) if deng is not None else (obj, "")
-        items = _split_items(listed, start)
+        items = [part for s, e in _split_items(listed, start) for part in self._and_split(text, s, e)]
         headed = [self._headed(text, s, e) for s, e in items]
         if all(headed):
             return [c for c in headed if c is not None]
@@ -200,6 +204,16 @@ class ProjectExtractor:
         """Whether most items of a ``甲、乙等…`` list are named places or firms."""
         named = sum(any(s <= m.start and m.end <= e for m in mentions) for s, e in items)
         return named * 2 >= len(items)
+
+    def _and_split(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """``仓前互通和闲林大桥`` is two items; ``修复和补绿工程`` is one."""
+        piece = text[start:end]
+        for match in re.finditer("和|及|与", piece):
+            left = self._headed(text, start, start + match.start())
+            right = self._headed(text, start + match.end(), end)
+            if left is not None and left.strong and right is not None:
+                return [(start, start + match.start()), (start + match.end(), end)]
+        return [(start, end)]
 
     def _deng(self, obj: str) -> int | None:
         """Offset of the ``等`` that closes a list (not the one in ``等级``)."""
@@ -220,16 +234,34 @@ class ProjectExtractor:
         if best is None:
             return None
         stop = best[0]
+        strong = best[1] or self._after_facility(piece[:stop])
         phase = self.rules.phase.match(piece, stop)
         stop = phase.end() if phase else stop
         if piece[:stop].count("“") > piece[:stop].count("”") and piece[stop : stop + 1] == "”":
             stop += 1
         name = piece[:stop].strip("\"' ")
         lstrip = len(piece[:stop]) - len(piece[:stop].lstrip("\"' "))
-        return _Candidate(name, start + lstrip, start + lstrip + len(name), best[1])
+        return _Candidate(name, start + lstrip, start + lstrip + len(name), strong)
+
+    def _after_facility(self, name: str) -> bool:
+        """Whether a weak head follows a facility (之江实验室二期|建设), which makes it strong."""
+        rest = name
+        while head := next((h for h in self.rules.weak_heads if rest.endswith(h)), None):
+            rest = rest[: -len(head)]
+        rest = self.rules.phase.sub("", rest)
+        return rest != name and rest.endswith(self.rules.facility_words)
+
+    def _head_run(self, name: str) -> str:
+        """The run of head words that ends a name: 提升改造工程 of 文一西路提升改造工程."""
+        rest = name
+        heads = (*self.rules.strong_heads, *self.rules.weak_heads)
+        while head := next((h for h in heads if rest.endswith(h) and len(rest) > len(h)), None):
+            rest = rest[: -len(head)]
+        return name[len(rest) :]
 
     def _only_tail(self, rest: str) -> bool:
         rest = self.rules.phase.sub("", rest).strip("“”\"'、 ")
+        rest = self.rules.quantity.sub("", rest)
         if rest.startswith(_CONNECTORS):
             return True  # 地块开发|和业态布局: the name ends before the connector
         while rest:
@@ -246,17 +278,22 @@ class ProjectExtractor:
         if last is None:
             return []
         whole = _Candidate(text[items[0][0] : last.end], items[0][0], last.end, last.strong)
-        place = next((m for m in mentions if m.start == items[-1][0]), None)
-        if not self._named_list(items, mentions):
-            return [whole] if len(items) == 1 else []
-        if place is None or place.part is not None:
-            return [whole]
-        head = text[place.end : last.end]
-        complete = [next((m for m in mentions if (m.start, m.end) == item), None) for item in items[:-1]]
-        if not head or any(m is None or m.part is not None for m in complete):
-            return [whole]
+        lead = next((m for m in mentions if m.start == items[-1][0]), None)
+        earlier = [text[s:e] for s, e in items[:-1]]
+        if (lead is not None and lead.part is not None) or not all(self._complete(i, mentions) for i in earlier):
+            return [whole] if self._named_list(items, mentions) or self._specific(whole.name) else []
+        head = self._head_run(text[items[-1][0] : last.end])
         out = [_Candidate(text[s:e] + head, s, e, last.strong) for s, e in items[:-1]]
         return [*out, _Candidate(text[items[-1][0] : last.end], items[-1][0], last.end, last.strong)]
+
+    def _complete(self, item: str, mentions: Sequence[Mention]) -> bool:
+        """Whether a list item names a whole feature (a road, a lab), not an area."""
+        bare = self.rules.phase.sub("", item)
+        if bare.endswith(self.rules.area_suffixes):
+            return False
+        if bare.endswith(self.rules.facility_words):
+            return True
+        return any(m.text == item and m.how != "list" for m in mentions)
 
     # -- acceptance, status, amount -----------------------------------------------------------
 
@@ -271,10 +308,7 @@ class ProjectExtractor:
     def _specific(self, name: str) -> bool:
         """Whether a named thing, not only generic words, stands right before the head."""
         rest = self.rules.phase.sub("", name)
-        for head in (*self.rules.strong_heads, *self.rules.weak_heads):
-            if rest.endswith(head):
-                rest = rest[: -len(head)]
-                break
+        rest = rest[: len(rest) - len(self._head_run(rest))]
         rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest)
         while word := next((w for w in self.rules.generic_words if rest.endswith(w)), None):
             rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest[: -len(word)])
@@ -293,6 +327,12 @@ class ProjectExtractor:
         """The first quantity written in ``name`` (``15万吨``, ``7个小区6850户``), or None."""
         match = self.rules.quantity.search(name)
         return match.group() if match else None
+
+
+def _after(text: str, end: int) -> str:
+    """What follows a name up to the end of its clause (口袋公园|10个)."""
+    match = _CLAUSE.match(text, end)
+    return match.group() if match else ""
 
 
 def _split_items(listed: str, offset: int) -> list[tuple[int, int]]:

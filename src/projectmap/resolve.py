@@ -29,6 +29,7 @@ REASONS = {
     "preferred_name": "the entry known by this name; others only have it as an alias",
     "preferred_larger_unit": "the larger of several admin units with this name",
     "derived_from_parent": "a part of a gazetteer feature",
+    "named_after": "not in the gazetteer, but named after a place inside the issuing area",
     "ambiguous": "several entries share this name; placed at what they have in common",
     "outside_region": "the only entries with this name lie outside the issuing province",
     "not_in_gazetteer": "no gazetteer entry has this name",
@@ -112,8 +113,9 @@ class Resolver:
         """Resolve one mention; an unresolved mention is a value, not an error."""
         candidates = self.gazetteer.lookup(mention.name)
         if not candidates:
-            return Resolution(mention, None, None, 7, "not_in_gazetteer",
-                              f"{mention.name} is not in the gazetteer; add it to gazetteer/")
+            return self._named_after(mention) or Resolution(
+                mention, None, None, 7, "not_in_gazetteer",
+                f"{mention.name} is not in the gazetteer; add it to gazetteer/")
         scoped = self._in_scope(candidates)
         if not scoped:
             where = "、".join(sorted({self._label(c) for c in candidates}))
@@ -125,6 +127,20 @@ class Resolver:
     def resolve_all(self, mentions: Sequence[Mention]) -> list[Resolution]:
         """Resolve every mention."""
         return [self.resolve(m) for m in mentions]
+
+    def _named_after(self, mention: Mention) -> Resolution | None:
+        """``仓前互通`` is not in the gazetteer but 仓前(街道) is: place it in that area."""
+        for length in range(len(mention.name) - 1, 1, -1):
+            inside = [c for c in self.gazetteer.lookup(mention.name[:length])
+                      if c.id != self.region_id and self.gazetteer.is_within(c.id, self.region_id)]
+            if len(inside) == 1:
+                area = inside[0]
+                located = self.gazetteer.located(area.id)
+                where = located.name if located else "nothing"
+                text = (f"{mention.name} is not in the gazetteer; it is named after {area.name} ({area.id}, "
+                        f"{area.type}), so it is placed in the area of {where}; add it to gazetteer/ to place it exactly")
+                return Resolution(mention, None, located, self._precision(located, own=False), "named_after", text)
+        return None
 
     def is_region_itself(self, mention: Mention) -> bool:
         """Whether a mention names the issuing region or one of its ancestors (下陆, 黄石市)."""

@@ -47,14 +47,16 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     section = ""
     for para_start, para in _paragraphs(text):
-        if _CHAPTER.match(para) or _SUBCHAPTER.match(para):
-            section = para.strip()
-            sentences.append(_sentence(text, para_start, para, section, "", heading=True))
-            continue
+        numbered = bool(_CHAPTER.match(para) or _SUBCHAPTER.match(para))
         lead = ""
         for index, (start, end) in enumerate(_sentence_spans(para)):
             piece = para[start:end]
-            is_lead = index == 0 and len(piece.strip()) <= _LEAD_MAX and piece.rstrip().endswith("。")
+            if numbered and index == 0:
+                section = piece.strip().rstrip("。")
+                sentences.append(Sentence(para_start + start, para_start + end, piece, section, "", True))
+                continue
+            first = index == 0 or (numbered and index == 1)
+            is_lead = first and len(piece.strip()) <= _LEAD_MAX and piece.rstrip().endswith("。")
             if is_lead:
                 lead = piece.strip().rstrip("。")
             sentences.append(
@@ -68,12 +70,6 @@ def split_sentences(text: str) -> list[Sentence]:
                 )
             )
     return sentences
-
-
-def _sentence(text: str, start: int, para: str, section: str, lead: str, *, heading: bool) -> Sentence:
-    lstrip = len(para) - len(para.lstrip())
-    body = para.strip()
-    return Sentence(start + lstrip, start + lstrip + len(body), body, section, lead, heading)
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
