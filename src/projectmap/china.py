@@ -139,7 +139,7 @@ def build_admin_index() -> list[AdminUnit]:
         depth = len(line) - len(line.lstrip("\t"))
         if depth > 2:
             continue
-        name, code, short = (line.strip().split("\t") + ["", ""])[:3]
+        name, code, short = [*line.strip().split("\t"), "", ""][:3]
         level = depth + 1
         if level > 1 and parents.get(level - 1) == code:
             parents[level] = code  # a municipality repeats itself as its own city

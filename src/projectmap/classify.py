@@ -45,19 +45,29 @@ class Classifier:
             When a user's rules file is not valid JSON of the right shape.
         """
         if path is None:
-            text = resources.files("projectmap").joinpath("rules/categories.json").read_text("utf-8")
+            text = (
+                resources.files("projectmap").joinpath("rules/categories.json").read_text("utf-8")
+            )
             return cls.from_dict(json.loads(text))
         try:
             return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}: not a valid categories file ({exc}); start from a copy of "
-                             "src/projectmap/rules/categories.json") from exc
+            raise InputError(
+                f"{path}: not a valid categories file ({exc}); start from a copy of "
+                "src/projectmap/rules/categories.json"
+            ) from exc
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Classifier:
         """Build a classifier from the mapping of a categories file."""
         categories = tuple(
-            Category(key, c["label"], c["color"], c["icon"], {k: int(v) for k, v in c["keywords"].items()})
+            Category(
+                key,
+                c["label"],
+                c["color"],
+                c["icon"],
+                {k: int(v) for k, v in c["keywords"].items()},
+            )
             for key, c in data["categories"].items()
         )
         return cls(categories, int(data.get("name_weight", 3)), int(data.get("context_weight", 1)))
@@ -67,7 +77,8 @@ class Classifier:
         best, best_score = "other", 0
         for category in self.categories:
             score = sum(
-                weight * (self.name_weight * name.count(word) + self.context_weight * context.count(word))
+                weight
+                * (self.name_weight * name.count(word) + self.context_weight * context.count(word))
                 for word, weight in category.keywords.items()
             )
             if score > best_score:

@@ -68,17 +68,35 @@ def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
 def _add_build(commands: argparse._SubParsersAction) -> None:
     build = commands.add_parser("build", help="map the projects of one or more reports")
     build.add_argument("reports", nargs="+", type=Path, metavar="REPORT")
-    build.add_argument("-o", "--output", type=Path, metavar="OUTDIR",
-                       help="output folder (default: outputs/<report-id>)")
+    build.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUTDIR",
+        help="output folder (default: outputs/<report-id>)",
+    )
     _gazetteer_option(build)
-    build.add_argument("--region", metavar="NAME|CODE",
-                       help="the issuing area when the title does not say (下陆区, 420204)")
+    build.add_argument(
+        "--region",
+        metavar="NAME|CODE",
+        help="the issuing area when the title does not say (下陆区, 420204)",
+    )
     build.add_argument("--basemap", choices=("osm", "tianditu", "amap"), default="osm")
-    build.add_argument("--tianditu-key", metavar="KEY", help="your Tianditu key (--basemap tianditu)")
-    build.add_argument("--offline", action="store_true",
-                       help="inline the map's JavaScript and CSS so it opens with no network")
-    build.add_argument("--max-size", type=float, default=20.0, metavar="MB",
-                       help="largest report accepted, in MB (default 20)")
+    build.add_argument(
+        "--tianditu-key", metavar="KEY", help="your Tianditu key (--basemap tianditu)"
+    )
+    build.add_argument(
+        "--offline",
+        action="store_true",
+        help="inline the map's JavaScript and CSS so it opens with no network",
+    )
+    build.add_argument(
+        "--max-size",
+        type=float,
+        default=20.0,
+        metavar="MB",
+        help="largest report accepted, in MB (default 20)",
+    )
     build.set_defaults(handler=_build)
 
 
@@ -131,12 +149,18 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
     check.set_defaults(handler=_gazetteer_check)
 
     imports = actions.add_parser("import", help="import a GeoJSON, CSV or OSM file as a layer")
-    imports.add_argument("file", type=Path, metavar="FILE",
-                         help=".geojson, .csv, .osm.pbf, .osm or Overpass .json")
-    imports.add_argument("--crs", default="wgs84", metavar="wgs84|gcj02|bd09",
-                         help="coordinate system of FILE (default wgs84; AMap is gcj02)")
-    imports.add_argument("--within", metavar="AREA",
-                         help="keep features inside this gazetteer entry (id or name)")
+    imports.add_argument(
+        "file", type=Path, metavar="FILE", help=".geojson, .csv, .osm.pbf, .osm or Overpass .json"
+    )
+    imports.add_argument(
+        "--crs",
+        default="wgs84",
+        metavar="wgs84|gcj02|bd09",
+        help="coordinate system of FILE (default wgs84; AMap is gcj02)",
+    )
+    imports.add_argument(
+        "--within", metavar="AREA", help="keep features inside this gazetteer entry (id or name)"
+    )
     imports.add_argument("--name", metavar="LAYER", help="layer name (default: the file name)")
     imports.add_argument("--source", help="source text for features without one")
     imports.add_argument("--licence", help="licence for features without one")
@@ -145,11 +169,19 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
 
     fetch = actions.add_parser("fetch-osm", help="import an area's named OSM features via Overpass")
     fetch.add_argument("area", metavar="AREA", help="gazetteer id or name with a polygon")
-    fetch.add_argument("--overpass-url", metavar="URL",
-                       help="Overpass interpreter (default: $PROJECTMAP_OVERPASS_URL or "
-                            "https://overpass-api.de/api/interpreter)")
-    fetch.add_argument("--timeout", type=float, default=180.0, metavar="S",
-                       help="seconds the server may take (default 180)")
+    fetch.add_argument(
+        "--overpass-url",
+        metavar="URL",
+        help="Overpass interpreter (default: $PROJECTMAP_OVERPASS_URL or "
+        "https://overpass-api.de/api/interpreter)",
+    )
+    fetch.add_argument(
+        "--timeout",
+        type=float,
+        default=180.0,
+        metavar="S",
+        help="seconds the server may take (default 180)",
+    )
     _gazetteer_option(fetch)
     fetch.set_defaults(handler=_gazetteer_fetch_osm)
 
@@ -168,9 +200,14 @@ def _gazetteer_import(args: argparse.Namespace) -> int:
     from projectmap.importer import import_file
 
     result = import_file(
-        args.file, args.gazetteer, crs=args.crs, within=args.within, layer=args.name,
-        source=args.source, licence=args.licence,
-    )  # fmt: skip
+        args.file,
+        args.gazetteer,
+        crs=args.crs,
+        within=args.within,
+        layer=args.name,
+        source=args.source,
+        licence=args.licence,
+    )
     print(result.summary())
     return 0
 

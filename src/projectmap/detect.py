@@ -121,7 +121,9 @@ class PlaceDetector:
         self.names = {n for n in (*names, *kept_aliases) if len(n) >= 2}
         self.longest = max((len(n) for n in self.names), default=0)
         for name in sorted(self.names):
-            self.tokenizer.add_word(name, freq=max(self.tokenizer.FREQ.get(name, 0), 20000), tag="ns")
+            self.tokenizer.add_word(
+                name, freq=max(self.tokenizer.FREQ.get(name, 0), 20000), tag="ns"
+            )
 
     def _is_common_word(self, name: str) -> bool:
         """Whether jieba's dictionary knows ``name`` as a word that is not a place name."""
@@ -139,7 +141,10 @@ class PlaceDetector:
         """Place mentions of one sentence."""
         mentions = self._gazetteer_matches(text, sentence.start, sentence.end)
         tokens = self._tokens(sentence)
-        for suffixes, how in ((self.rules.shape_suffixes, "shape"), (self.rules.company_suffixes, "company")):
+        for suffixes, how in (
+            (self.rules.shape_suffixes, "shape"),
+            (self.rules.company_suffixes, "company"),
+        ):
             for mention in self._suffix_matches(text, tokens, suffixes, how=how, taken=mentions):
                 if not _overlaps(mention, mentions):
                     mentions.append(mention)
@@ -228,7 +233,9 @@ class PlaceDetector:
             return True
         return word[: -len(suffix)] in self.rules.shape_suffixes
 
-    def _left_edge(self, tokens: list[tuple[str, str, int]], index: int, taken: Sequence[Mention]) -> int:
+    def _left_edge(
+        self, tokens: list[tuple[str, str, int]], index: int, taken: Sequence[Mention]
+    ) -> int:
         word, _flag, start = tokens[index]
         length = len(word)
         for prev_word, prev_flag, prev_offset in reversed(tokens[:index]):
@@ -244,7 +251,7 @@ class PlaceDetector:
     def _may_lead(self, word: str, flag: str) -> bool:
         if not _CJK.match(word) or word in self.rules.left_stop_words:
             return False
-        return flag not in self.rules.left_stop_tags or flag == "x" and word in self.names
+        return flag not in self.rules.left_stop_tags or (flag == "x" and word in self.names)
 
     def _plausible(self, name: str, suffix: str, *, company: bool = False) -> bool:
         specific = name[: -len(suffix)]

@@ -27,3 +27,11 @@ class OutputError(ProjectmapError, OSError):
 
 class FetchError(ProjectmapError, OSError):
     """A remote source (an Overpass server) that did not answer usefully."""
+
+
+class CrsError(ProjectmapError, ValueError):
+    """A coordinate reference system name that projectmap does not know."""
+
+
+class MapError(ProjectmapError, ValueError):
+    """A map that cannot be drawn as asked (unknown basemap, missing key, asset not inlinable)."""

@@ -103,7 +103,9 @@ def projects_csv(frame: gpd.GeoDataFrame) -> str:
     rows = []
     for row in frame.itertuples(index=False):
         record = row._asdict()
-        point = record["geometry"].representative_point() if record["geometry"] is not None else None
+        point = (
+            record["geometry"].representative_point() if record["geometry"] is not None else None
+        )
         lonlat = [round(point.x, DIGITS), round(point.y, DIGITS)] if point is not None else ["", ""]
         rows.append([_cell(record[key]) for key in PROJECT_PROPERTIES] + lonlat)
     return _csv(rows, header)

@@ -88,7 +88,9 @@ class ProjectRules:
         def longest_first(key: str) -> tuple[str, ...]:
             return tuple(sorted(data[key], key=len, reverse=True))
 
-        units = "|".join(re.escape(u) for u in sorted(data["quantity_units"], key=len, reverse=True))
+        units = "|".join(
+            re.escape(u) for u in sorted(data["quantity_units"], key=len, reverse=True)
+        )
         return cls(
             strong_heads=longest_first("strong_heads"),
             weak_heads=longest_first("weak_heads"),
@@ -99,7 +101,9 @@ class ProjectRules:
             lead_words=longest_first("lead_words"),
             facility_words=longest_first("facility_words"),
             area_suffixes=longest_first("area_suffixes"),
-            quantity=re.compile(rf"(?:[约近超逾]?{_NUMBER}(?:万|亿|千)?(?:{units})(?:[\u4e00-\u9fff]{{0,2}}?(?={_NUMBER}))?)+"),
+            quantity=re.compile(
+                rf"(?:[约近超逾]?{_NUMBER}(?:万|亿|千)?(?:{units})(?:[\u4e00-\u9fff]{{0,2}}?(?={_NUMBER}))?)+"
+            ),
             status_words={k: tuple(v) for k, v in data["status_words"].items()},
         )
 
@@ -118,7 +122,9 @@ class ProjectExtractor:
     def __init__(self, rules: ProjectRules | None = None) -> None:
         self.rules = rules or ProjectRules.load()
 
-    def extract(self, text: str, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> list[Project]:
+    def extract(
+        self, text: str, sentences: Sequence[Sentence], mentions: Sequence[Mention]
+    ) -> list[Project]:
         """Every project in the sentences, in text order, with stable ids."""
         projects: list[Project] = []
         seen: dict[str, int] = {}
@@ -147,7 +153,9 @@ class ProjectExtractor:
 
     # -- clauses and objects ---------------------------------------------------------------
 
-    def _candidates(self, text: str, sentence: Sentence, mentions: Sequence[Mention]) -> list[tuple[_Candidate, str]]:
+    def _candidates(
+        self, text: str, sentence: Sentence, mentions: Sequence[Mention]
+    ) -> list[tuple[_Candidate, str]]:
         out: list[tuple[_Candidate, str]] = []
         status = "planned"
         for start, end in self._clauses(sentence):
@@ -185,11 +193,15 @@ class ProjectExtractor:
                 return i
             i += len(word)
 
-    def _objects(self, text: str, start: int, end: int, mentions: Sequence[Mention]) -> list[_Candidate]:
+    def _objects(
+        self, text: str, start: int, end: int, mentions: Sequence[Mention]
+    ) -> list[_Candidate]:
         obj = text[start:end]
         deng = self._deng(obj)
         listed, rest = (obj[:deng], obj[deng + 1 :]) if deng is not None else (obj, "")
-        items = [part for s, e in _split_items(listed, start) for part in self._and_split(text, s, e)]
+        items = [
+            part for s, e in _split_items(listed, start) for part in self._and_split(text, s, e)
+        ]
         headed = [self._headed(text, s, e) for s, e in items]
         if all(headed):
             return [c for c in headed if c is not None]
@@ -272,7 +284,11 @@ class ProjectExtractor:
         return True
 
     def _shared_head(
-        self, text: str, items: list[tuple[int, int]], last: _Candidate | None, mentions: Sequence[Mention]
+        self,
+        text: str,
+        items: list[tuple[int, int]],
+        last: _Candidate | None,
+        mentions: Sequence[Mention],
     ) -> list[_Candidate]:
         """``甲路、乙路建设``: one project per complete item; ``甲、乙片开发``: one in all."""
         if last is None:
@@ -280,11 +296,18 @@ class ProjectExtractor:
         whole = _Candidate(text[items[0][0] : last.end], items[0][0], last.end, last.strong)
         lead = next((m for m in mentions if m.start == items[-1][0]), None)
         earlier = [text[s:e] for s, e in items[:-1]]
-        if (lead is not None and lead.part is not None) or not all(self._complete(i, mentions) for i in earlier):
-            return [whole] if self._named_list(items, mentions) or self._specific(whole.name) else []
+        if (lead is not None and lead.part is not None) or not all(
+            self._complete(i, mentions) for i in earlier
+        ):
+            return (
+                [whole] if self._named_list(items, mentions) or self._specific(whole.name) else []
+            )
         head = self._head_run(text[items[-1][0] : last.end])
         out = [_Candidate(text[s:e] + head, s, e, last.strong) for s, e in items[:-1]]
-        return [*out, _Candidate(text[items[-1][0] : last.end], items[-1][0], last.end, last.strong)]
+        return [
+            *out,
+            _Candidate(text[items[-1][0] : last.end], items[-1][0], last.end, last.strong),
+        ]
 
     def _complete(self, item: str, mentions: Sequence[Mention]) -> bool:
         """Whether a list item names a whole feature (a road, a lab), not an area."""
@@ -299,7 +322,11 @@ class ProjectExtractor:
 
     def _accept(self, cand: _Candidate, places: Sequence[Mention]) -> bool:
         name = cand.name
-        if len(name) < 4 or len(name) > 48 or any(name.endswith(p) for p in self.rules.policy_words):
+        if (
+            len(name) < 4
+            or len(name) > 48
+            or any(name.endswith(p) for p in self.rules.policy_words)
+        ):
             return False
         if places or self.rules.quantity.search(name):
             return True

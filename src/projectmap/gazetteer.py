@@ -181,7 +181,13 @@ def entry_from_feature(feature: Mapping[str, Any], *, where: str) -> Entry:
     if feature.get("geometry"):
         try:
             geometry = shape(feature["geometry"])
-        except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
+        except (
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+            shapely.errors.ShapelyError,
+        ) as exc:
             raise GazetteerError(
                 f"{where}: entry {props['id']!r} has a geometry that does not parse ({exc}); "
                 "fix its coordinates or set geometry to null"

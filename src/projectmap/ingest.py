@@ -112,7 +112,11 @@ def decode(data: bytes, *, name: str) -> str:
     InputError
         When the bytes are binary or no encoding decodes them without loss.
     """
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             return _strict(data, codec, name)
     if b"\x00" in data[:4096]:
@@ -147,8 +151,27 @@ def _looks_like_html(text: str) -> bool:
 
 
 class _TextExtractor(HTMLParser):
-    _SKIP = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template", "aside"})
-    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "title"})
+    _SKIP = frozenset(
+        {"script", "style", "nav", "header", "footer", "noscript", "template", "aside"}
+    )
+    _BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "section",
+            "article",
+            "title",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -183,7 +206,9 @@ def html_to_text(markup: str) -> str:
 def clean(text: str) -> str:
     """Strip site junk lines and footnote markers; normalise line ends and blank runs."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", "  ")
-    text = "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and not 0xD800 <= ord(ch) <= 0xDFFF))
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and not 0xD800 <= ord(ch) <= 0xDFFF)
+    )
     lines = [line.rstrip() for line in text.split("\n")]
     kept = [_FOOTNOTE.sub("", line) for line in lines if not _JUNK_LINE.match(line)]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")

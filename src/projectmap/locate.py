@@ -102,8 +102,12 @@ def locate(
     """
     by_mention = {(r.mention.start, r.mention.end): r for r in resolutions}
     project_rows = [
-        _project_row(p, [by_mention[(m.start, m.end)] for m in p.places if (m.start, m.end) in by_mention],
-                     categories[p.id], region)
+        _project_row(
+            p,
+            [by_mention[(m.start, m.end)] for m in p.places if (m.start, m.end) in by_mention],
+            categories[p.id],
+            region,
+        )
         for p in projects
     ]
     place_rows = [_place_row(r, report, projects) for r in resolutions]
@@ -125,7 +129,9 @@ def _project_row(
 ) -> dict[str, Any]:
     placed = [r for r in resolutions if r.geometry is not None]
     best = min((r.precision for r in placed), default=None)
-    geometry = _combine([r.geometry for r in placed if r.precision == best and r.geometry is not None])
+    geometry = _combine(
+        [r.geometry for r in placed if r.precision == best and r.geometry is not None]
+    )
     precision = best if best is not None else _area_precision(region)
     return {
         "id": project.id,
@@ -146,7 +152,9 @@ def _project_row(
     }
 
 
-def _place_row(resolution: Resolution, report: Report, projects: Sequence[Project]) -> dict[str, Any]:
+def _place_row(
+    resolution: Resolution, report: Report, projects: Sequence[Project]
+) -> dict[str, Any]:
     mention = resolution.mention
     entry = resolution.entry
     geometry = resolution.geometry

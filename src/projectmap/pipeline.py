@@ -50,7 +50,11 @@ class Toolkit:
     @classmethod
     def load(cls, options: BuildOptions) -> Toolkit:
         """Load the gazetteer, the admin index and the rules."""
-        return cls(load_gazetteer(options.gazetteer), china.AdminIndex.load(), Classifier.load(options.categories))
+        return cls(
+            load_gazetteer(options.gazetteer),
+            china.AdminIndex.load(),
+            Classifier.load(options.categories),
+        )
 
     def with_region(self, code: str) -> Entry:
         """The region's entry, adding China's skeleton for it when the gazetteer lacks it."""
@@ -68,7 +72,9 @@ class Toolkit:
         return self._detector
 
 
-def build(path: str | Path, *, options: BuildOptions | None = None, toolkit: Toolkit | None = None) -> BuildResult:
+def build(
+    path: str | Path, *, options: BuildOptions | None = None, toolkit: Toolkit | None = None
+) -> BuildResult:
     """Read a report and locate its projects.
 
     Raises
@@ -82,7 +88,9 @@ def build(path: str | Path, *, options: BuildOptions | None = None, toolkit: Too
     region = kit.with_region(find_region(report, kit.index, override=options.region).code)
     sentences = split_sentences(report.text)
     resolver = Resolver(kit.gazetteer, region.id)
-    mentions = [m for m in kit.detector.detect(report.text, sentences) if not resolver.is_region_itself(m)]
+    mentions = [
+        m for m in kit.detector.detect(report.text, sentences) if not resolver.is_region_itself(m)
+    ]
     projects = kit.extractor.extract(report.text, sentences, mentions)
     categories = {p.id: _category(kit.classifier, p) for p in projects}
     resolutions = resolver.resolve_all(_kept(mentions, projects))
@@ -90,7 +98,9 @@ def build(path: str | Path, *, options: BuildOptions | None = None, toolkit: Too
 
 
 def _category(classifier: Classifier, project: Project) -> tuple[str, str]:
-    category = classifier.classify(project.name, f"{project.sentence.section} {project.sentence.lead}")
+    category = classifier.classify(
+        project.name, f"{project.sentence.section} {project.sentence.lead}"
+    )
     return category, classifier.label(category)
 
 
@@ -115,7 +125,9 @@ def build_to_folder(
     options = options or BuildOptions()
     result = build(path, options=options, toolkit=toolkit)
     target = outdir or Path("outputs") / result.report.id
-    fmap = render_map(result, basemap=options.basemap, tianditu_key=options.tianditu_key, offline=options.offline)
+    fmap = render_map(
+        result, basemap=options.basemap, tianditu_key=options.tianditu_key, offline=options.offline
+    )
     with staged_folder(target) as stage:
         write_data(result, stage)
         write_text_atomic(stage / "map.html", map_html(fmap, offline=options.offline))

@@ -70,6 +70,7 @@ def _deepest(units: list[AdminUnit], index: AdminIndex) -> AdminUnit | None:
     def support(unit: AdminUnit) -> tuple[int, int]:
         ancestors = {a.code for a in index.chain(unit.code)[1:]}
         return (len(ancestors & named), unit.level)
+
     best = max(units, key=support)
     rivals = [u for u in units if u.code != best.code and support(u) == support(best)]
     if rivals:

@@ -28,6 +28,7 @@ REASONS = {
     "only_candidate_in_region": "the only entry with this name inside the issuing area",
     "preferred_name": "the entry known by this name; others only have it as an alias",
     "preferred_larger_unit": "the larger of several admin units with this name",
+    "preferred_located": "the only one of several same-named entries with a sourced geometry",
     "derived_from_parent": "a part of a gazetteer feature",
     "named_after": "not in the gazetteer, but named after a place inside the issuing area",
     "ambiguous": "several entries share this name; placed at what they have in common",
@@ -74,7 +75,16 @@ class Resolution:
         return self.located_by.geometry
 
 
-_HALVES = {"east": (0.5, 0, 1, 1), "west": (0, 0, 0.5, 1), "north": (0, 0.5, 1, 1), "south": (0, 0, 1, 0.5)}
+def _name(entry: Entry | None) -> str:
+    return entry.name if entry is not None else "nothing"
+
+
+_HALVES = {
+    "east": (0.5, 0, 1, 1),
+    "west": (0, 0, 0.5, 1),
+    "north": (0, 0.5, 1, 1),
+    "south": (0, 0, 1, 0.5),
+}
 
 
 def part_of(geometry: BaseGeometry, part: str) -> BaseGeometry:
@@ -88,7 +98,9 @@ def part_of(geometry: BaseGeometry, part: str) -> BaseGeometry:
         return geometry
     x0, y0, x1, y1 = geometry.bounds
     fx0, fy0, fx1, fy1 = _HALVES[direction]
-    half = box(x0 + (x1 - x0) * fx0, y0 + (y1 - y0) * fy0, x0 + (x1 - x0) * fx1, y0 + (y1 - y0) * fy1)
+    half = box(
+        x0 + (x1 - x0) * fx0, y0 + (y1 - y0) * fy0, x0 + (x1 - x0) * fx1, y0 + (y1 - y0) * fy1
+    )
     clipped = geometry.intersection(half)
     return geometry if clipped.is_empty else clipped
 
@@ -114,13 +126,24 @@ class Resolver:
         candidates = self.gazetteer.lookup(mention.name)
         if not candidates:
             return self._named_after(mention) or Resolution(
-                mention, None, None, 7, "not_in_gazetteer",
-                f"{mention.name} is not in the gazetteer; add it to gazetteer/")
+                mention,
+                None,
+                None,
+                7,
+                "not_in_gazetteer",
+                f"{mention.name} is not in the gazetteer; add it to gazetteer/",
+            )
         scoped = self._in_scope(candidates)
         if not scoped:
             where = "、".join(sorted({self._label(c) for c in candidates}))
-            return Resolution(mention, None, None, 7, "outside_region",
-                              f"{mention.name} is only known outside {self._label_id(self.scopes[-1])} ({where})")
+            return Resolution(
+                mention,
+                None,
+                None,
+                7,
+                "outside_region",
+                f"{mention.name} is only known outside {self._label_id(self.scopes[-1])} ({where})",
+            )
         chosen, reason = self._choose(scoped, len(candidates))
         return self._placed(mention, chosen, reason, scoped)
 
@@ -131,15 +154,23 @@ class Resolver:
     def _named_after(self, mention: Mention) -> Resolution | None:
         """``仓前互通`` is not in the gazetteer but 仓前(街道) is: place it in that area."""
         for length in range(len(mention.name) - 1, 1, -1):
-            inside = [c for c in self.gazetteer.lookup(mention.name[:length])
-                      if c.id != self.region_id and self.gazetteer.is_within(c.id, self.region_id)]
+            inside = [
+                c
+                for c in self.gazetteer.lookup(mention.name[:length])
+                if c.id != self.region_id and self.gazetteer.is_within(c.id, self.region_id)
+            ]
             if len(inside) == 1:
                 area = inside[0]
                 located = self.gazetteer.located(area.id)
                 where = located.name if located else "nothing"
-                text = (f"{mention.name} is not in the gazetteer; it is named after {area.name} ({area.id}, "
-                        f"{area.type}), so it is placed in the area of {where}; add it to gazetteer/ to place it exactly")
-                return Resolution(mention, None, located, self._precision(located, own=False), "named_after", text)
+                text = (
+                    f"{mention.name} is not in the gazetteer; it is named after {area.name} "
+                    f"({area.id}, {area.type}), so it is placed in the area of {where}; "
+                    "add it to gazetteer/ to place it exactly"
+                )
+                return Resolution(
+                    mention, None, located, self._precision(located, own=False), "named_after", text
+                )
         return None
 
     def is_region_itself(self, mention: Mention) -> bool:
@@ -164,6 +195,9 @@ class Resolver:
         if len(by_name) == 1:
             return by_name[0], "preferred_name"
         pool = by_name or scoped
+        located = [c for c in pool if c.geometry is not None and c.admin_level is None]
+        if len(located) == 1:
+            return located[0], "preferred_located"
         levels = sorted({c.admin_level for c in pool if c.admin_level is not None})
         if levels and all(c.admin_level is not None for c in pool):
             top = [c for c in pool if c.admin_level == levels[0]]
@@ -178,19 +212,34 @@ class Resolver:
             names &= set(entry.names)
         return min(names, key=len) if names else ""
 
-    def _placed(self, mention: Mention, chosen: Entry | list[Entry], reason: str, scoped: list[Entry]) -> Resolution:
+    def _placed(
+        self, mention: Mention, chosen: Entry | list[Entry], reason: str, scoped: list[Entry]
+    ) -> Resolution:
         if isinstance(chosen, list):
             anchor = self._common_ancestor(chosen)
             located = self.gazetteer.located(anchor.id) if anchor else None
             ids = ", ".join(c.id for c in chosen)
-            return Resolution(mention, None, located, self._precision(located, own=False), reason,
-                              f"{mention.name} may be any of {ids}; placed at {located.name if located else 'nothing'}")
+            return Resolution(
+                mention,
+                None,
+                located,
+                self._precision(located, own=False),
+                reason,
+                f"{mention.name} may be any of {ids}; placed at {_name(located)}",
+            )
         located = self.gazetteer.located(chosen.id)
         own = located is not None and located.id == chosen.id
         if mention.part is not None:
             reason = "derived_from_parent"
         text = self._explain(mention, chosen, located, reason, own)
-        return Resolution(mention, chosen, located, self._precision(located, own=own, part=mention.part), reason, text)
+        return Resolution(
+            mention,
+            chosen,
+            located,
+            self._precision(located, own=own, part=mention.part),
+            reason,
+            text,
+        )
 
     def _common_ancestor(self, entries: list[Entry]) -> Entry | None:
         chains = [[e, *self.gazetteer.ancestors(e.id)] for e in entries]
@@ -210,7 +259,9 @@ class Resolver:
             return 1
         return 2
 
-    def _explain(self, mention: Mention, entry: Entry, located: Entry | None, reason: str, own: bool) -> str:
+    def _explain(
+        self, mention: Mention, entry: Entry, located: Entry | None, reason: str, own: bool
+    ) -> str:
         what = f"{mention.name} is {entry.id} ({entry.type}): {REASONS[reason]}"
         if mention.part:
             what += f"; {mention.text} is {mention.part} it"

@@ -53,7 +53,9 @@ def split_sentences(text: str) -> list[Sentence]:
             piece = para[start:end]
             if numbered and index == 0:
                 section = piece.strip().rstrip("。")
-                sentences.append(Sentence(para_start + start, para_start + end, piece, section, "", True))
+                sentences.append(
+                    Sentence(para_start + start, para_start + end, piece, section, "", True)
+                )
                 continue
             first = index == 0 or (numbered and index == 1)
             is_lead = first and len(piece.strip()) <= _LEAD_MAX and piece.rstrip().endswith("。")

@@ -1,0 +1,304 @@
+"""Import places from GeoJSON, CSV or OpenStreetMap into a layer of the gazetteer.
+
+An import writes one file, ``<gazetteer>/imported/<layer>.geojson``, and
+importing again replaces it. Every entry is WGS-84 (GCJ-02 and BD-09 input is
+converted) and gets as parent the smallest admin polygon of the gazetteer that
+contains it. :func:`fetch_osm` asks an Overpass server for an area's named
+features and imports them the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from projectmap._sources import Provenance, read_csv, read_geojson
+from projectmap.crs import normalize_crs
+from projectmap.errors import GazetteerError
+from projectmap.gazetteer import (
+    Entry,
+    Gazetteer,
+    gazetteer_files,
+    read_entries,
+    write_entries,
+)
+from projectmap.osm import osm_entries, read_osm_file, read_overpass
+from projectmap.overpass import fetch_overpass, overpass_query
+
+#: Entry types that can be the parent of an imported place.
+ADMIN_TYPES = frozenset({"admin", "township", "community"})
+
+_OSM_SUFFIXES = (".osm.pbf", ".osm.xml", ".osm.bz2", ".osm.gz", ".osm", ".pbf")
+_SUFFIXES = (*_OSM_SUFFIXES, ".geojson", ".json", ".csv")
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote.
+
+    Attributes
+    ----------
+    path : Path
+        The layer file written.
+    entries : tuple of Entry
+        The entries written, sorted by id.
+    skipped : mapping of str to int
+        Features left out, by reason.
+    """
+
+    path: Path
+    entries: tuple[Entry, ...]
+    skipped: Mapping[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of entries of each type, most frequent first."""
+        counts = Counter(e.type for e in self.entries)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+    def summary(self) -> str:
+        """Return one line on what was imported, by type, and what was skipped."""
+        by_type = ", ".join(f"{n} {kind}" for kind, n in self.counts().items())
+        line = f"imported {len(self.entries)} features into {self.path}: {by_type}"
+        skipped = ", ".join(f"{n} {reason}" for reason, n in self.skipped.items())
+        return f"{line}; skipped {skipped}" if skipped else line
+
+
+def layer_name(text: str) -> str:
+    """Return a file-safe layer name: ``hubei-latest.osm.pbf`` → ``hubei-latest``."""
+    lowered = text.lower()
+    suffix = next((s for s in _SUFFIXES if lowered.endswith(s)), "")
+    stem = text[: len(text) - len(suffix)]
+    return re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "layer"
+
+
+def import_file(
+    path: str | Path,
+    gazetteer: str | Path,
+    *,
+    crs: str = "wgs84",
+    within: str | None = None,
+    layer: str | None = None,
+    source: str | None = None,
+    licence: str | None = None,
+) -> ImportResult:
+    """Import a GeoJSON, CSV, OpenStreetMap or Overpass JSON file into the gazetteer.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.geojson``/``.json`` (a FeatureCollection or an Overpass answer),
+        ``.csv`` (lon/lat/name columns), or ``.osm.pbf``/``.osm``.
+    gazetteer : str or Path
+        The gazetteer folder; the layer goes to ``imported/<layer>.geojson``.
+    crs : str
+        The CRS of the coordinates: ``wgs84``, ``gcj02`` or ``bd09``.
+    within : str, optional
+        Id or name of a gazetteer entry with a polygon: keep only the features
+        that intersect it, and make it the parent when no admin polygon contains one.
+    layer : str, optional
+        The layer name; by default the file name without its suffix.
+    source, licence : str, optional
+        Provenance of GeoJSON/CSV features that do not carry their own
+        (default: the file name, ``unknown``).
+
+    Returns
+    -------
+    ImportResult
+        The layer written and its entries. GeoJSON/CSV ids are ``<layer>/<id>``
+        from an ``id`` property or column, else ``<layer>/<feature or line number>``;
+        OpenStreetMap ids are ``osm/way/123`` and the like.
+
+    Raises
+    ------
+    GazetteerError
+        When the file cannot be read, ``within`` is not found, or nothing is left to import.
+    """
+    path = Path(path)
+    name = layer_name(layer or path.name)
+    provenance = Provenance(name, source or path.name, licence or "unknown", normalize_crs(crs))
+    entries, unnamed = read_places(path, provenance)
+    skipped = {"unnamed": unnamed} if unnamed else {}
+    return import_entries(entries, gazetteer, layer=name, within=within, skipped=skipped)
+
+
+def read_places(path: Path, provenance: Provenance) -> tuple[list[Entry], int]:
+    """Read the entries of a place file, choosing the reader by suffix and content.
+
+    Returns the entries (without parents unless the file sets them) and the
+    number of unnamed features left out.
+    """
+    if not path.is_file():
+        raise GazetteerError(f"{path}: no such file; check the path")
+    lowered = path.name.lower()
+    if lowered.endswith(_OSM_SUFFIXES):
+        _require_wgs84(path, provenance)
+        return osm_entries(read_osm_file(path)), 0
+    if lowered.endswith(".csv"):
+        return read_csv(path, provenance)
+    if lowered.endswith((".geojson", ".json")):
+        data = _read_json(path)
+        if isinstance(data, dict) and "elements" in data:
+            _require_wgs84(path, provenance)
+            return osm_entries(read_overpass(data, where=str(path))), 0
+        return read_geojson(data, provenance, where=str(path))
+    raise GazetteerError(
+        f"{path}: unknown kind of file; import .geojson, .json (Overpass), .csv, .osm.pbf or .osm"
+    )
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GazetteerError(f"{path}: cannot be read ({exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise GazetteerError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+
+
+def _require_wgs84(path: Path, provenance: Provenance) -> None:
+    if provenance.crs != "wgs84":
+        raise GazetteerError(f"{path}: OpenStreetMap data is WGS-84 already; drop --crs")
+
+
+def import_entries(
+    entries: Iterable[Entry],
+    gazetteer: str | Path,
+    *,
+    layer: str,
+    within: str | None = None,
+    skipped: Mapping[str, int] | None = None,
+) -> ImportResult:
+    """Place entries under their admin parents and write them as the layer ``layer``.
+
+    Entries whose id another gazetteer file already uses are left out, so that
+    the gazetteer keeps loading. See :func:`import_file` for ``within``.
+    """
+    directory = Path(gazetteer)
+    target = directory / "imported" / f"{layer_name(layer)}.geojson"
+    known = _load(directory, exclude=target)
+    counts = dict(skipped or {})
+    candidates = [_repaired(e) for e in entries]
+    area = _find_area(known, within) if within else None
+    if area is not None and area.geometry is not None:
+        inside = shapely.intersects(area.geometry, _geometries(candidates))
+        counts[f"outside {area.name}"] = int(np.count_nonzero(~inside))
+        candidates = [e for e, keep in zip(candidates, inside, strict=True) if keep]
+    placed = _placed(candidates, known, fallback=area.id if area else None)
+    fresh = [e for e in placed if e.id not in known]
+    counts["already in another gazetteer file"] = len(placed) - len(fresh)
+    _require_unique(fresh, layer)
+    if not fresh:
+        where = f" inside {area.name}" if area else ""
+        raise GazetteerError(f"{layer}: no named features{where} to import; nothing written")
+    write_entries(target, fresh)
+    kept = {reason: n for reason, n in counts.items() if n}
+    return ImportResult(target, tuple(sorted(fresh, key=lambda e: e.id)), kept)
+
+
+def _load(directory: Path, *, exclude: Path | None) -> Gazetteer:
+    """Load the gazetteer without the layer being replaced, tolerating repeated ids."""
+    skip = exclude.resolve() if exclude else None
+    paths = [p for p in gazetteer_files(directory) if p.resolve() != skip]
+    return Gazetteer(entry for path in paths for entry in read_entries(path))
+
+
+def _geometries(entries: list[Entry]) -> np.ndarray:
+    return np.array([e.geometry for e in entries], dtype=object)
+
+
+def _repaired(entry: Entry) -> Entry:
+    geometry = entry.geometry
+    if geometry is None or geometry.geom_type not in _POLYGONAL or geometry.is_valid:
+        return entry
+    return dataclasses.replace(entry, geometry=shapely.make_valid(geometry, method="structure"))
+
+
+def _find_area(gazetteer: Gazetteer, area: str) -> Entry:
+    """Find the entry ``area`` names, by id or by name, and require a polygon."""
+    if area in gazetteer:
+        found = [gazetteer[area]]
+    else:
+        found = [e for e in gazetteer.lookup(area) if _is_polygon(e)] or gazetteer.lookup(area)
+        found = [e for e in found if e.type in ADMIN_TYPES] or found
+    if not found:
+        raise GazetteerError(
+            f"area {area!r} is not in the gazetteer; pass the id or name of an entry with a polygon"
+        )
+    if len(found) > 1:
+        ids = ", ".join(f"{e.id} ({e.type}, {e.file})" for e in found)
+        raise GazetteerError(f"area {area!r} names {len(found)} entries ({ids}); pass its id")
+    if not _is_polygon(found[0]):
+        raise GazetteerError(
+            f"area {area!r} ({found[0].id} in {found[0].file}) has no polygon; "
+            "add its boundary to the gazetteer or pass an area that has one"
+        )
+    return found[0]
+
+
+def _is_polygon(entry: Entry) -> bool:
+    return entry.geometry is not None and entry.geometry.geom_type in _POLYGONAL
+
+
+def _placed(entries: list[Entry], gazetteer: Gazetteer, *, fallback: str | None) -> list[Entry]:
+    """Give each entry without a parent the smallest admin polygon containing its point."""
+    admins = [e for e in gazetteer.values() if e.type in ADMIN_TYPES and _is_polygon(e)]
+    admins = [e for e in admins if e.geometry is not None and e.geometry.is_valid]
+    tree = shapely.STRtree(_geometries(admins))
+    placed = []
+    for entry in entries:
+        if entry.parent is None and entry.geometry is not None:
+            hits = tree.query(entry.geometry.point_on_surface(), predicate="intersects")
+            best = min((admins[i] for i in hits), key=_area, default=None)
+            entry = dataclasses.replace(entry, parent=best.id if best else fallback)
+        placed.append(entry)
+    return placed
+
+
+def _area(entry: Entry) -> float:
+    return entry.geometry.area if entry.geometry is not None else 0.0
+
+
+def _require_unique(entries: list[Entry], layer: str) -> None:
+    repeated = sorted(i for i, n in Counter(e.id for e in entries).items() if n > 1)
+    if repeated:
+        raise GazetteerError(
+            f"{layer}: ids {', '.join(repeated)} appear more than once; "
+            "give every feature its own id property (or none, to number them)"
+        )
+
+
+def fetch_osm(
+    area: str,
+    gazetteer: str | Path,
+    *,
+    url: str | None = None,
+    timeout: float = 180.0,
+) -> ImportResult:
+    """Fetch the named OpenStreetMap features of ``area`` from Overpass and import them.
+
+    The layer is ``osm-<area id>``; see :func:`~projectmap.overpass.fetch_overpass`
+    for ``url`` and :func:`import_file` for how entries are placed.
+
+    Raises
+    ------
+    FetchError
+        When the Overpass server cannot be reached or answers with an error.
+    GazetteerError
+        When ``area`` is not an entry with a polygon.
+    """
+    entry = _find_area(_load(Path(gazetteer), exclude=None), area)
+    if entry.geometry is None:  # _find_area guarantees a polygon
+        raise GazetteerError(f"area {area!r} has no polygon")
+    query = overpass_query(entry.geometry, timeout=max(1, round(timeout)))
+    data = fetch_overpass(query, url=url, timeout=timeout + 30)
+    entries = osm_entries(read_overpass(data, where=f"Overpass answer for {entry.name}"))
+    return import_entries(entries, gazetteer, layer=f"osm-{entry.id}", within=entry.id)
