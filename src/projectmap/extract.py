@@ -129,12 +129,11 @@ class ProjectExtractor:
         projects: list[Project] = []
         seen: dict[str, int] = {}
         for sentence in sentences:
-            if sentence.is_heading:
-                continue
             inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
             for cand, status in self._candidates(text, sentence, inside):
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
-                if not self._accept(cand, places):
+                amount = self.amount(cand.name) or self.amount(_after(text, cand.end))
+                if not self._accept(cand, places, amount):
                     continue
                 seen[cand.name] = seen.get(cand.name, 0) + 1
                 projects.append(
@@ -145,7 +144,7 @@ class ProjectExtractor:
                         end=cand.end,
                         sentence=sentence,
                         status=status,
-                        amount=self.amount(cand.name) or self.amount(_after(text, cand.end)),
+                        amount=amount,
                         places=places,
                     )
                 )
@@ -320,7 +319,7 @@ class ProjectExtractor:
 
     # -- acceptance, status, amount -----------------------------------------------------------
 
-    def _accept(self, cand: _Candidate, places: Sequence[Mention]) -> bool:
+    def _accept(self, cand: _Candidate, places: Sequence[Mention], amount: str | None) -> bool:
         name = cand.name
         if (
             len(name) < 4
@@ -328,7 +327,7 @@ class ProjectExtractor:
             or any(name.endswith(p) for p in self.rules.policy_words)
         ):
             return False
-        if places or self.rules.quantity.search(name):
+        if places or amount:
             return True
         return cand.strong and self._specific(name)
 

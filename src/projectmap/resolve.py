@@ -159,18 +159,16 @@ class Resolver:
                 for c in self.gazetteer.lookup(mention.name[:length])
                 if c.id != self.region_id and self.gazetteer.is_within(c.id, self.region_id)
             ]
-            if len(inside) == 1:
-                area = inside[0]
-                located = self.gazetteer.located(area.id)
-                where = located.name if located else "nothing"
+            chosen = self._choose(inside, len(inside))[0] if inside else None
+            if isinstance(chosen, Entry):
+                located = self.gazetteer.located(chosen.id)
                 text = (
-                    f"{mention.name} is not in the gazetteer; it is named after {area.name} "
-                    f"({area.id}, {area.type}), so it is placed in the area of {where}; "
-                    "add it to gazetteer/ to place it exactly"
+                    f"{mention.name} is not in the gazetteer; it is named after {chosen.name} "
+                    f"({chosen.id}, {chosen.type}), so it is placed in the area of "
+                    f"{_name(located)}; add it to gazetteer/ to place it exactly"
                 )
-                return Resolution(
-                    mention, None, located, self._precision(located, own=False), "named_after", text
-                )
+                precision = self._precision(located, own=False)
+                return Resolution(mention, None, located, precision, "named_after", text)
         return None
 
     def is_region_itself(self, mention: Mention) -> bool:

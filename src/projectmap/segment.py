@@ -49,7 +49,8 @@ def split_sentences(text: str) -> list[Sentence]:
     for para_start, para in _paragraphs(text):
         numbered = bool(_CHAPTER.match(para) or _SUBCHAPTER.match(para))
         lead = ""
-        for index, (start, end) in enumerate(_sentence_spans(para)):
+        spans = _sentence_spans(para)
+        for index, (start, end) in enumerate(spans):
             piece = para[start:end]
             if numbered and index == 0:
                 section = piece.strip().rstrip("。")
@@ -58,7 +59,12 @@ def split_sentences(text: str) -> list[Sentence]:
                 )
                 continue
             first = index == 0 or (numbered and index == 1)
-            is_lead = first and len(piece.strip()) <= _LEAD_MAX and piece.rstrip().endswith("。")
+            is_lead = (
+                first
+                and index + 1 < len(spans)
+                and len(piece.strip()) <= _LEAD_MAX
+                and piece.rstrip().endswith("。")
+            )
             if is_lead:
                 lead = piece.strip().rstrip("。")
             sentences.append(

@@ -1,0 +1,43 @@
+"""A report from a county far from 黄石 is placed in that county, out of the box."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, GAZETTEER
+from projectmap.pipeline import BuildOptions, Toolkit, build
+
+HUANGSHI_BOX = (114.5, 29.5, 115.6, 30.5)
+
+
+@pytest.fixture(scope="module")
+def yuhang():
+    options = BuildOptions(gazetteer=GAZETTEER)
+    return build(DATA / "yuhang-sample.txt", options=options, toolkit=Toolkit.load(options))
+
+
+def test_region_is_read_from_the_congress_line(yuhang):
+    assert yuhang.region.id == "330110" and yuhang.region.geometry is not None
+
+
+def test_projects_are_placed_in_the_county_at_precision_3(yuhang):
+    projects = yuhang.projects
+    assert len(projects) >= 10
+    assert set(projects["precision"]) == {3}
+    outline = yuhang.region.geometry.buffer(0.01)
+    for geometry in projects["geometry"].dropna():
+        assert outline.contains(geometry)
+
+
+def test_nothing_lands_in_huangshi(yuhang):
+    x0, y0, x1, y1 = HUANGSHI_BOX
+    for frame in (yuhang.projects, yuhang.places):
+        for geometry in frame["geometry"].dropna():
+            gx0, gy0, gx1, gy1 = geometry.bounds
+            assert gx1 < x0 or gx0 > x1 or gy1 < y0 or gy0 > y1
+
+
+def test_township_names_resolve_from_packaged_data(yuhang):
+    places = yuhang.places.set_index("mention")
+    assert places.loc["瓶窑", "gazetteer_id"] == "330110/瓶窑镇"
+    assert Path(places.loc["瓶窑", "explanation"]).name  # a sentence, never empty
