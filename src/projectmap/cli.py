@@ -185,6 +185,28 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
     _gazetteer_option(fetch)
     fetch.set_defaults(handler=_gazetteer_fetch_osm)
 
+    skeleton = actions.add_parser(
+        "skeleton", help="write admin units from packaged data (outlines, townships, communities)"
+    )
+    skeleton.add_argument(
+        "codes", nargs="+", metavar="CODE", help="6-digit admin codes, e.g. 420200"
+    )
+    skeleton.add_argument(
+        "--seats",
+        type=Path,
+        metavar="CSV",
+        help="GeoNames points for township seats (geonameid, latitude, longitude, chinese_names)",
+    )
+    skeleton.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="gazetteer file to write, e.g. gazetteer/huangshi/admin.geojson",
+    )
+    skeleton.set_defaults(handler=_gazetteer_skeleton)
+
 
 def _gazetteer_check(args: argparse.Namespace) -> int:
     from projectmap.check import check_gazetteer, summarize
@@ -217,6 +239,19 @@ def _gazetteer_fetch_osm(args: argparse.Namespace) -> int:
 
     result = fetch_osm(args.area, args.gazetteer, url=args.overpass_url, timeout=args.timeout)
     print(result.summary())
+    return 0
+
+
+def _gazetteer_skeleton(args: argparse.Namespace) -> int:
+    from projectmap import china
+    from projectmap.gazetteer import write_entries
+
+    entries = china.skeleton(args.codes, china.AdminIndex.load())
+    if args.seats:
+        entries = china.with_seats(entries, china.read_geonames_csv(args.seats))
+    write_entries(args.output, entries)
+    located = sum(e.geometry is not None for e in entries)
+    print(f"wrote {len(entries)} entries ({located} with geometry) to {args.output}")
     return 0
 
 

@@ -1,0 +1,35 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README.md).
+VENV ?= .venv
+BIN := $(VENV)/bin
+SAMPLE := samples/xialu-2022-excerpt.txt
+
+.PHONY: setup demo test lint browser bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: setup
+	$(BIN)/projectmap build $(SAMPLE)
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+# Debian's Chromium for the browser tests (as root); without it those tests are skipped.
+browser:
+	apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk
+
+bench: setup
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
