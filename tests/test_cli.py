@@ -1,0 +1,62 @@
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import GAZETTEER, ROOT, SAMPLE
+from projectmap.cli import _parser, main
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands():
+    parser = _parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, sub in commands.items():
+        nested = [a for a in sub._actions if a.__class__.__name__ == "_SubParsersAction"]
+        if nested:
+            yield from (f"{name} {action}" for action in nested[0].choices)
+        else:
+            yield name
+
+
+@pytest.mark.parametrize("command", list(_commands()))
+def test_every_command_is_in_the_readme(command):
+    assert f"projectmap {command}" in README
+
+
+def test_readme_opens_with_the_two_commands():
+    first_block = re.search(r"```\n(.*?)```", README, re.S).group(1)
+    assert first_block.splitlines()[0].startswith("make demo")
+    assert first_block.splitlines()[1].startswith("make test")
+
+
+def test_build_writes_the_folder_and_prints_a_summary(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(SAMPLE), "-o", str(out), "--gazetteer", str(GAZETTEER)]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"map.html", "projects.geojson", "places.geojson", "projects.csv", "unresolved.csv"} <= names
+    printed = capsys.readouterr().out
+    assert "下陆区" in printed and "29 projects" in printed and "precision 1" in printed
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(None, "no such file"), (b"", "is empty"), (b"\x00\x01" * 100, "looks binary")],
+)
+def test_bad_input_is_one_line_and_leaves_no_folder(tmp_path, capsys, content, expected):
+    report = tmp_path / "bad.txt"
+    if content is not None:
+        report.write_bytes(content)
+    out = tmp_path / "out"
+    assert main(["build", str(report), "-o", str(out), "--gazetteer", str(GAZETTEER)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("projectmap: error: ") and "bad.txt" in err and expected in err
+    assert "\n" not in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_python_dash_m_works():
+    done = subprocess.run([sys.executable, "-m", "projectmap", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("projectmap ")

@@ -1,0 +1,56 @@
+import pytest
+
+from projectmap.detect import PlaceDetector
+from projectmap.segment import Sentence
+
+
+def _mentions(detector, text):
+    return [(m.text, m.name, m.part, m.how) for m in detector.in_sentence(text, Sentence(0, len(text), text))]
+
+
+@pytest.fixture(scope="module")
+def bare():
+    """A detector that knows no gazetteer names: only shapes, firms and lists."""
+    return PlaceDetector(["团城山"], ["团结", "新城"])
+
+
+def test_gazetteer_names_stay_whole_and_parts_are_derived(toolkit):
+    text = "启动东方大道绿化升级改造,完成长乐山南北麓开山塘口修复,加快磁湖西地块开发,完成老下陆片污水改造。"
+    found = _mentions(toolkit.detector, text)
+    assert ("东方大道", "东方大道", None, "gazetteer") in found
+    assert ("长乐山南北麓", "长乐山", "the north and south slopes of", "gazetteer") in found
+    assert ("磁湖西", "磁湖", "the west of", "gazetteer") in found
+    assert ("老下陆片", "老下陆", "the area of", "gazetteer") in found
+
+
+def test_a_name_that_only_starts_a_longer_one_is_not_taken(bare):
+    found = _mentions(bare, "推进团城山大桥建设。")
+    assert ("团城山大桥", "团城山大桥", None, "shape") in found
+    assert not any(text == "团城山" for text, *_ in found)
+
+
+def test_common_words_are_not_aliases(bare):
+    assert "团结" not in bare.names and "新城" not in bare.names
+    assert _mentions(bare, "团结奋斗，建设新城。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("启动蜂烈山路、狮子山路建设。", ["蜂烈山路", "狮子山路"]),
+        ("全力支持万达金街火爆开园。", ["万达金街"]),
+        ("重点支持新兴管业超低排放项目。", ["新兴管业"]),
+        ("全力支持众联、传化、全诚等有实力的物流企业投资扩建。", ["众联", "传化", "全诚"]),
+        ("加快磁湖西、孙家湾、宝钢、同大等地块开发。", ["磁湖西", "孙家湾", "宝钢", "同大"]),
+    ],
+)
+def test_names_the_gazetteer_lacks_are_found_by_shape(bare, text, expected):
+    assert [t for t, *_ in _mentions(bare, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["新增4处口袋公园。", "持续做好城区污水处理。", "坚持工作思路。", "推进道路及桥梁建设。", "配合市级平台公司做好征迁。"],
+)
+def test_generic_words_are_not_places(bare, text):
+    assert _mentions(bare, text) == []
