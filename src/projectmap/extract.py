@@ -76,6 +76,7 @@ class ProjectRules:
     facility_words: tuple[str, ...]
     area_suffixes: tuple[str, ...]
     quantity: re.Pattern[str]
+    investment: re.Pattern[str]
     status_words: dict[str, tuple[str, ...]]
 
     @classmethod
@@ -104,6 +105,7 @@ class ProjectRules:
             quantity=re.compile(
                 rf"(?:[约近超逾]?{_NUMBER}(?:万|亿|千)?(?:{units})(?:[\u4e00-\u9fff]{{0,2}}?(?={_NUMBER}))?)+"
             ),
+            investment=re.compile(data["investment"]),
             status_words={k: tuple(v) for k, v in data["status_words"].items()},
         )
 
@@ -132,8 +134,10 @@ class ProjectExtractor:
             inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
             for cand, status in self._candidates(text, sentence, inside):
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
-                amount = self.amount(cand.name) or self.amount(_after(text, cand.end))
-                if not self._accept(cand, places, amount):
+                amount = self.amount(cand.name)
+                concrete = bool(places or amount)
+                amount = amount or self._investment(text, cand.start) or self.amount(_after(text, cand.end))
+                if not self._accept(cand, concrete=concrete or bool(amount)):
                     continue
                 seen[cand.name] = seen.get(cand.name, 0) + 1
                 projects.append(
@@ -188,9 +192,13 @@ class ProjectExtractor:
         i = 0
         while True:
             word = next((w for w in self.rules.lead_words if clause.startswith(w, i)), None)
-            if word is None:
+            invest = self.rules.investment.match(clause, i)
+            if invest is not None:
+                i = invest.end()
+            elif word is None:
                 return i
-            i += len(word)
+            else:
+                i += len(word)
 
     def _objects(
         self, text: str, start: int, end: int, mentions: Sequence[Mention]
@@ -319,7 +327,16 @@ class ProjectExtractor:
 
     # -- acceptance, status, amount -----------------------------------------------------------
 
-    def _accept(self, cand: _Candidate, places: Sequence[Mention], amount: str | None) -> bool:
+    def _investment(self, text: str, start: int) -> str | None:
+        """The amount of a ``总投资50亿元的`` phrase just before a name, if there is one."""
+        window = text[max(0, start - 16) : start]
+        for at in range(len(window)):
+            match = self.rules.investment.match(window, at)
+            if match and match.end() == len(window):
+                return self.amount(match.group())
+        return None
+
+    def _accept(self, cand: _Candidate, *, concrete: bool) -> bool:
         name = cand.name
         if (
             len(name) < 4
@@ -327,20 +344,25 @@ class ProjectExtractor:
             or any(name.endswith(p) for p in self.rules.policy_words)
         ):
             return False
-        if places or amount:
+        if concrete and self._specific(name, strict=False):
             return True
         return cand.strong and self._specific(name)
 
-    def _specific(self, name: str) -> bool:
-        """Whether a named thing, not only generic words, stands right before the head."""
+    def _specific(self, name: str, *, strict: bool = True) -> bool:
+        """Whether a named thing, not only generic words, stands right before the head.
+
+        Without ``strict``, only a name made of nothing but generic words and verbs fails.
+        """
         rest = self.rules.phase.sub("", name)
         rest = rest[: len(rest) - len(self._head_run(rest))]
         rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest)
         while word := next((w for w in self.rules.generic_words if rest.endswith(w)), None):
             rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest[: -len(word)])
-        if any(rest.endswith(w) for w in self.rules.lead_words):
+        if strict and any(rest.endswith(w) for w in self.rules.lead_words):
             return False
-        return len(rest) >= 2
+        for word in (*self.rules.lead_words, *self.rules.generic_words):
+            rest = rest.replace(word, "") if not strict else rest
+        return len(rest) >= (2 if strict else 1)
 
     def status(self, clause: str) -> str | None:
         """The status its verbs give a clause, or None when it has no status verb."""
