@@ -54,3 +54,11 @@ def test_names_the_gazetteer_lacks_are_found_by_shape(bare, text, expected):
 )
 def test_generic_words_are_not_places(bare, text):
     assert _mentions(bare, text) == []
+
+
+def test_a_company_named_after_a_city_is_the_company():
+    detector = PlaceDetector(["大冶市"], ["大冶"])
+    text = "支持大冶有色环保升级，推进大冶市项目。"
+    found = _mentions(detector, text)
+    assert found[0] == ("大冶有色", "大冶有色", None, "company")
+    assert ("大冶市", "大冶市", None, "gazetteer") in found

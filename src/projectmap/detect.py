@@ -185,8 +185,8 @@ class PlaceDetector:
                 if len(suffix) == 1 and nxt and nxt in self.rules.part_blockers:
                     return None  # 磁湖西路 is another name, not the west of 磁湖
                 return Mention(name + suffix, start, stop + len(suffix), name, meaning)
-        if any(after.startswith(s) for s in self.rules.shape_suffixes):
-            return None  # 磁湖路, 仓前互通: the name is only the start of another one
+        if after.startswith((*self.rules.shape_suffixes, *self.rules.company_suffixes)):
+            return None  # 磁湖路, 仓前互通, 大冶有色: the name only starts another one
         return Mention(name, start, stop, name)
 
     # -- shapes, companies, lists ------------------------------------------------------------
