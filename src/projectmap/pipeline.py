@@ -125,9 +125,7 @@ def build_to_folder(
     options = options or BuildOptions()
     result = build(path, options=options, toolkit=toolkit)
     target = outdir or Path("outputs") / result.report.id
-    fmap = render_map(
-        result, basemap=options.basemap, tianditu_key=options.tianditu_key, offline=options.offline
-    )
+    fmap = render_map(result, basemap=options.basemap, tianditu_key=options.tianditu_key)
     with staged_folder(target) as stage:
         write_data(result, stage)
         write_text_atomic(stage / "map.html", map_html(fmap, offline=options.offline))

@@ -1,0 +1,327 @@
+"""What the map draws, prepared from a :class:`~projectmap.locate.BuildResult`.
+
+Private to :mod:`projectmap.render`. Geometry is converted here to the datum of
+the basemap (GCJ-02 for AMap tiles) and rounded to 6 decimals; exported files
+never pass through this module. Report strings are not escaped here: they travel
+to the page as JSON and the page writes them with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from projectmap.classify import Classifier
+from projectmap.crs import from_wgs84
+from projectmap.locate import PRECISION_LABELS, BuildResult
+
+Feature = dict[str, Any]
+
+#: Radius in metres of the circle drawn around a point known only to precision 2.
+AREA_RADIUS_M = 800
+#: Douglas-Peucker tolerance for the region outline, in degrees (about 30 m).
+REGION_TOLERANCE = 0.0003
+#: Chinese words for the precision codes, shown beside :data:`PRECISION_LABELS`.
+PRECISION_WORDS = {
+    1: "精确位置", 2: "附近或片区", 3: "仅到区县", 4: "仅到省", 5: "估计位置",
+    6: "仅到国家", 7: "不明确", 8: "政府驻地",
+}  # fmt: skip
+#: 24×24 SVG glyphs drawn inside the pins, keyed by the icon names of categories.json.
+ICON_PATHS = {
+    "industry": "M2 21V10l6 3.5V10l6 3.5V3h5v18z",
+    "building": "M3 21V9h7v12zM12 21V3h9v18zM14 6v2h2V6zm3 0v2h2V6zm-3 4v2h2v-2zm3 0v2h2v-2z",
+    "shopping-cart": "M1 5h13v10H1zM15 8h4l3 4v3h-7zM5 16a2 2 0 1 0 .01 0zM18 16a2 2 0 1 0 .01 0z",
+    "road": "M2 9h20v3H2zM4 12h3v9H4zm13 0h3v9h-3zM2 7c5-5 15-5 20 0h-3c-4-3-10-3-14 0z",
+    "home": "M12 2 1 12h3v9h6v-6h4v6h6v-9h3z",
+    "leaf": "M21 2C9 2 3 8 3 15c0 2 .6 4 1.6 5.5L6.5 19c-.6-1-1-2.4-1-4 3.5-4 7.5-6 11.5-7-3.5 2"
+    "-6.5 5-8.5 10 1.2.6 2.7 1 4.5 1C19 19 22 12 21 2z",
+    "heart": "M12 21 3 12a5.5 5.5 0 0 1 9-6.5A5.5 5.5 0 0 1 21 12z",
+}
+_DEFAULT_ICON = "M12 5a7 7 0 1 0 .01 0z"
+_DEFAULT_COLOR = "#636363"
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
+_DIGITS = 6
+_PIN_OFFSET_PX = 16
+
+
+@dataclass(frozen=True)
+class Category:
+    """How the map shows one project category."""
+
+    id: str
+    label: str
+    color: str
+    icon: str
+
+
+@dataclass(frozen=True)
+class Project:
+    """One row of ``BuildResult.projects``, with nulls as ``None``."""
+
+    id: str
+    name: str
+    category: str
+    status: str | None
+    amount: str | None
+    section: str | None
+    sentence: str
+    mentions: tuple[str, ...]
+    precision: int | None
+    precision_label: str | None
+    geometry: BaseGeometry | None
+
+    @property
+    def mapped(self) -> bool:
+        """Drawn on the map: a geometry known to precision 1 or 2 (unknown counts as 2)."""
+        return self.geometry is not None and (self.precision or 2) <= 2
+
+
+@dataclass
+class CategoryLayer:
+    """The drawn features of one category: area and line shapes, and point pins."""
+
+    category: Category
+    shapes: list[Feature] = field(default_factory=list)
+    pins: list[Feature] = field(default_factory=list)
+    project_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Everything the map draws, in the display datum.
+
+    Attributes
+    ----------
+    categories : dict of str to Category
+        Every category, in the order of ``rules/categories.json``.
+    projects : list of Project
+        Every project, in report order.
+    layers : dict of str to CategoryLayer
+        Categories with at least one drawn project, in category order.
+    region : dict or None
+        The simplified outline of the issuing region as a Feature.
+    bounds : list or None
+        ``[[south, west], [north, east]]`` to fit the view to.
+    """
+
+    categories: dict[str, Category]
+    projects: list[Project]
+    layers: dict[str, CategoryLayer]
+    region: Feature | None
+    bounds: list[list[float]] | None
+
+
+def categories() -> dict[str, Category]:
+    """The map's categories by id, with labels and colours from ``rules/categories.json``."""
+    return {
+        c.id: Category(
+            c.id,
+            c.label,
+            c.color if _HEX_COLOR.fullmatch(c.color) else _DEFAULT_COLOR,
+            ICON_PATHS.get(c.icon, _DEFAULT_ICON),
+        )
+        for c in Classifier.load().categories
+    }
+
+
+def map_data(result: BuildResult, *, datum: str = "wgs84") -> MapData:
+    """Prepare a build result for drawing; ``datum`` is ``wgs84`` or ``gcj02``."""
+    rows = result.projects.to_dict("records")
+    cats = _with_labels_of(rows, categories())
+    projects = [_project(row) for row in rows]
+    layers = _category_layers(projects, cats, datum)
+    region = _region_outline(result.region.geometry, datum)
+    return MapData(cats, projects, layers, region, _bounds(region, layers))
+
+
+def _with_labels_of(rows: list[dict[str, Any]], cats: dict[str, Category]) -> dict[str, Category]:
+    """The categories, labelled as the build labelled them; unknown ids get grey and a dot."""
+    for row in rows:
+        cid = text(row.get("category")) or "other"
+        label = text(row.get("category_label"))
+        known = cats.get(cid)
+        if known is None:
+            cats[cid] = Category(cid, label or cid, _DEFAULT_COLOR, _DEFAULT_ICON)
+        elif label and label != known.label:
+            cats[cid] = dataclasses.replace(known, label=label)
+    return cats
+
+
+def _project(row: dict[str, Any]) -> Project:
+    geometry = row.get("geometry")
+    return Project(
+        id=str(row["id"]),
+        name=text(row.get("name")) or "",
+        category=text(row.get("category")) or "other",
+        status=text(row.get("status")),
+        amount=text(row.get("amount")),
+        section=text(row.get("section")),
+        sentence=text(row.get("sentence")) or "",
+        mentions=tuple(texts(row.get("places"))),
+        precision=_int(row.get("precision")),
+        precision_label=text(row.get("precision_label")),
+        geometry=None if geometry is None or geometry.is_empty else geometry,
+    )
+
+
+def text(value: Any) -> str | None:
+    """A cell as a string, or ``None`` for a null."""
+    return None if _missing(value) else str(value)
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT or pandas' NA (a list or array is never missing)."""
+    return value is None or (np.ndim(value) == 0 and bool(pd.isna(value)))
+
+
+def texts(values: Any) -> Iterator[str]:
+    """The non-empty strings of a list-valued cell (nothing for a null)."""
+    if isinstance(values, str) or _missing(values):
+        return
+    for value in values:
+        item = text(value)
+        if item:
+            yield item
+
+
+def _int(value: Any) -> int | None:
+    return None if _missing(value) else int(value)
+
+
+def precision_text(code: Any, label: str | None = None) -> str:
+    """The precision in words, Chinese and English: ``精确位置 · exact site``."""
+    number = _int(code)
+    words = PRECISION_WORDS.get(number or 0)
+    label = label or PRECISION_LABELS.get(number or 0)
+    return " · ".join(t for t in (words, label) if t) or "未定位"
+
+
+def display(geometry: BaseGeometry, datum: str) -> BaseGeometry:
+    """Convert a WGS-84 geometry to the display datum and round it to 6 decimals."""
+    if datum != "wgs84":
+        geometry = from_wgs84(geometry, datum)
+    return rounded(geometry)
+
+
+def rounded(geometry: BaseGeometry) -> BaseGeometry:
+    """The geometry with coordinates rounded to 6 decimals (about 0.1 m)."""
+    result: BaseGeometry = shapely.transform(geometry, lambda xy: np.round(xy, _DIGITS))
+    return result
+
+
+def _parts(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
+    for part in shapely.get_parts(geometry):
+        if part.geom_type.startswith("Multi") or part.geom_type == "GeometryCollection":
+            yield from _parts(part)
+        elif not part.is_empty:
+            yield part
+
+
+def _category_layers(
+    projects: list[Project], cats: dict[str, Category], datum: str
+) -> dict[str, CategoryLayer]:
+    layers: dict[str, CategoryLayer] = {}
+    shapes: dict[tuple[str, int, bytes], Feature] = {}
+    for project in projects:
+        if not project.mapped or project.geometry is None:
+            continue
+        layer = layers.setdefault(project.category, CategoryLayer(cats[project.category]))
+        layer.project_ids.append(project.id)
+        for part in _parts(display(project.geometry, datum)):
+            _add_part(layer, shapes, project, part)
+    _offset_shared_pins(layers.values())
+    return {cid: layers[cid] for cid in cats if cid in layers}
+
+
+def _add_part(
+    layer: CategoryLayer,
+    shapes: dict[tuple[str, int, bytes], Feature],
+    project: Project,
+    part: BaseGeometry,
+) -> None:
+    """A pin for a point; a shape (deduplicated) for a line, a polygon or a point's area."""
+    precision = 1 if project.precision == 1 else 2
+    if part.geom_type == "Point":
+        props = {"kind": "pin", "id": project.id, "category": layer.category.id,
+                 "precision": precision}  # fmt: skip
+        layer.pins.append(feature(part, props))
+        if precision == 1:
+            return
+    key = (layer.category.id, precision, part.wkb)
+    if key in shapes:
+        shapes[key]["properties"]["ids"].append(project.id)
+        return
+    style = _shape_style(part.geom_type, precision, layer.category.color)
+    props = {"kind": "shape", "ids": [project.id], "precision": precision, "style": style}
+    shapes[key] = feature(part, props)
+    layer.shapes.append(shapes[key])
+
+
+def feature(geometry: BaseGeometry, properties: dict[str, Any]) -> Feature:
+    """A GeoJSON Feature mapping."""
+    return {"type": "Feature", "properties": properties, "geometry": mapping(geometry)}
+
+
+def _shape_style(geom_type: str, precision: int, color: str) -> dict[str, Any]:
+    """Solid for an exact place; dashed and translucent for "in the area of"."""
+    exact = precision == 1
+    style: dict[str, Any] = {"color": color, "opacity": 0.9 if exact else 0.75}
+    if geom_type in ("LineString", "LinearRing"):
+        style.update(weight=5 if exact else 4, fill=False)
+    else:
+        style.update(weight=2, fill=True, fillColor=color, fillOpacity=0.35 if exact else 0.12)
+    if not exact:
+        style["dashArray"] = "6 6"
+    return style
+
+
+def _offset_shared_pins(layers: Iterable[CategoryLayer]) -> None:
+    """Fan out pins of different categories that share a spot, so none hides another.
+
+    Pins of one category at one spot are left to that category's marker cluster,
+    which spiderfies them.
+    """
+    spots: dict[tuple[float, ...], list[str]] = {}
+    pins = [(layer.category.id, pin) for layer in layers for pin in layer.pins]
+    for cid, pin in pins:
+        cats = spots.setdefault(tuple(pin["geometry"]["coordinates"]), [])
+        if cid not in cats:
+            cats.append(cid)
+    for cid, pin in pins:
+        cats = spots[tuple(pin["geometry"]["coordinates"])]
+        if len(cats) > 1:
+            angle = 2 * math.pi * cats.index(cid) / len(cats) - math.pi / 2
+            pin["properties"]["dx"] = round(_PIN_OFFSET_PX * math.cos(angle))
+            pin["properties"]["dy"] = round(_PIN_OFFSET_PX * math.sin(angle))
+
+
+def _region_outline(geometry: BaseGeometry | None, datum: str) -> Feature | None:
+    if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    if geometry.is_empty:
+        return None
+    simple = geometry.simplify(REGION_TOLERANCE, preserve_topology=True)
+    style = {"color": "#333333", "weight": 2, "opacity": 0.8, "dashArray": "8 4", "fill": False}
+    return feature(display(simple, datum), {"kind": "region", "style": style})
+
+
+def _bounds(region: Feature | None, layers: dict[str, CategoryLayer]) -> list[list[float]] | None:
+    if region is not None:
+        features = [region]
+    else:
+        features = [f for layer in layers.values() for f in (*layer.shapes, *layer.pins)]
+    if not features:
+        return None
+    west, south, east, north = shapely.total_bounds([shape(f["geometry"]) for f in features])
+    pad = 0.01 if min(east - west, north - south) < 1e-4 else 0.0
+    return [[float(south - pad), float(west - pad)], [float(north + pad), float(east + pad)]]
