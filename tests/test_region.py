@@ -42,3 +42,10 @@ def test_ambiguous_title_and_no_area_are_refused_with_the_fix(index):
         find_region(_report("推进项目建设，完成道路改造。"), index)
     with pytest.raises(RegionError, match="several"):
         index.find("鼓楼区")
+
+
+def test_running_text_counts_counties_by_full_name_only(index):
+    news = "黄石港区推进城中村改造，黄石港区三个项目开工。"
+    assert find_region(_report(news), index).code == "420202"
+    with pytest.raises(RegionError):
+        find_region(_report("推进城中村改造，完成道路建设。"), index)

@@ -43,8 +43,12 @@ def find_region(report: Report, index: AdminIndex, *, override: str | None = Non
     return unit
 
 
-def _units_in(text: str, index: AdminIndex) -> list[AdminUnit]:
-    """Units named in ``text``, longest names first and without overlaps."""
+def _units_in(text: str, index: AdminIndex, *, short_counties: bool = True) -> list[AdminUnit]:
+    """Units named in ``text``, longest names first and without overlaps.
+
+    Without ``short_counties``, a county counts only by its full name: in running
+    text 城中 is more often 城中村 than 城中区.
+    """
     found: list[AdminUnit] = []
     taken = [False] * len(text)
     for name in index.names():
@@ -54,7 +58,9 @@ def _units_in(text: str, index: AdminIndex) -> list[AdminUnit]:
             span = range(match.start(), match.end())
             if any(taken[i] for i in span):
                 continue
-            units = index.named(name)
+            units = [u for u in index.named(name) if short_counties or u.level < 3 or u.name == name]
+            if not units:
+                continue
             for i in span:
                 taken[i] = True
             found.extend(units)
@@ -81,7 +87,7 @@ def _deepest(units: list[AdminUnit], index: AdminIndex) -> AdminUnit | None:
 
 def _most_named(text: str, index: AdminIndex) -> AdminUnit | None:
     """The unit a text names most often, counting its sub-units' mentions as its own."""
-    units = [u for u in _units_in(text, index) if len(u.name) >= 3 or u.level < 3]
+    units = _units_in(text, index, short_counties=False)
     if not units:
         return None
     counts: Counter[str] = Counter()
