@@ -1,32 +1,87 @@
-"""Atomic file and folder writes: readers see the old content or the new, never a mix."""
+"""Atomic file and folder writes: readers see the old content or the new, never a mix.
+
+A file is written to a temporary name beside it and renamed into place; a build's
+folder is written as a hidden staging folder beside the target and swapped in
+whole. A build killed midway (even by SIGKILL) leaves at most hidden leftovers
+named after its process id, which the next build of the same folder tidies up:
+staging folders are removed, and a previous folder that was moved aside but not
+yet replaced is put back.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from projectmap.errors import OutputError
+
+#: Files that mark a folder as an earlier output (of ``build`` or ``compare``): a
+#: non-empty folder holding none of them is never replaced (``--output ~``).
+OUTPUT_MARKS = frozenset({"projects.geojson", "compare.geojson"})
+
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
+    """Write ``text`` as UTF-8 to a temporary file beside ``path`` and rename it into place."""
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place.
+
+    Raises
+    ------
+    OutputError
+        When the folder or the file cannot be written (no permission, disk full).
+    """
+    with atomic_path(path) as tmp, _output_errors(path), open(tmp, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a fresh temporary path beside ``path`` (same suffix) to write a file to.
+
+    On success the file is renamed to ``path``; on any exception, or an interrupt,
+    it is removed with the journal files a library may have left beside it.
+    The suffix is kept because some writers (GDAL's GeoPackage driver) check it.
+
+    Raises
+    ------
+    OutputError
+        When the folder cannot be made or the file cannot be renamed into place.
+    """
+    with _output_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{secrets.token_hex(6)}.tmp{path.suffix}")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        yield tmp
+        with _output_errors(path):
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def _output_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except OutputError:
         raise
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: cannot be written ({exc.strerror or exc}); "
+            "check the folder's permissions and free space, or pass another --output"
+        ) from exc
 
 
 @contextmanager
@@ -34,20 +89,89 @@ def staged_folder(target: Path) -> Iterator[Path]:
     """Yield an empty staging folder that replaces ``target`` only on success.
 
     On any exception, or an interrupt, the staging folder is removed and
-    ``target`` keeps its previous content (or stays absent).
+    ``target`` keeps its previous content (or stays absent). Leftovers of an
+    earlier build of ``target`` that was killed are tidied first.
+
+    Raises
+    ------
+    OutputError
+        When the staging folder cannot be made or swapped in.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    target = target.absolute()
+    with _output_errors(target):
+        _check_target(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tidy_leftovers(target)
+        prefix = f".{target.name}.stage-{os.getpid()}-"
+        stage = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+        os.chmod(stage, 0o755)  # mkdtemp makes it private; outputs are readable like their files
     try:
         yield stage
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-        os.replace(stage, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        with _output_errors(target):
+            _swap(stage, target)
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
+
+
+def _check_target(target: Path) -> None:
+    """Refuse to replace a file, or a folder that is not an earlier output (``-o ~``)."""
+    if not target.name:
+        raise OutputError(f"{target}: is not a folder projectmap can replace; pass --output DIR")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: is a file; pass a folder for the outputs with --output")
+    if (
+        target.is_dir()
+        and any(target.iterdir())
+        and not any((target / mark).is_file() for mark in OUTPUT_MARKS)
+    ):
+        raise OutputError(
+            f"{target}: holds files that are not projectmap outputs and would be replaced; "
+            "pass a new or empty folder with --output"
+        )
+
+
+def _swap(stage: Path, target: Path) -> None:
+    """Move ``target`` aside, move ``stage`` in, drop the old one; or put the old one back."""
+    if not target.exists():
+        os.replace(stage, target)
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(target, old)
+    try:
+        os.replace(stage, target)
+    except BaseException:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def tidy_leftovers(target: Path) -> None:
+    """Remove what killed builds of ``target`` left beside it; restore a folder moved aside.
+
+    Only leftovers of processes that no longer run are touched, so a build
+    running at the same time keeps its staging folder.
+    """
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(stage|old)-(\d+)(?:-.*)?")
+    for leftover in sorted(target.parent.iterdir()):
+        match = pattern.fullmatch(leftover.name)
+        if match is None or not leftover.is_dir() or _running(int(match[2])):
+            continue
+        if match[1] == "old" and not target.exists():
+            os.replace(leftover, target)  # killed between moving the old folder aside and in
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` may still run (own process and Windows: assume so)."""
+    if pid == os.getpid() or os.name == "nt":
+        return True  # os.kill(pid, 0) would send Ctrl-C on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, but another user's
+    return True

@@ -4,6 +4,11 @@ GeoJSON is written by hand rather than through GDAL so that the bytes are the
 same on every run and machine: WGS-84 longitude/latitude with at most six
 decimals, counter-clockwise exterior rings, no ``crs`` member, readable
 Chinese, features in text order.
+
+The GeoPackage (layers ``projects`` and ``places``, for QGIS) is written through
+pyogrio with the same geometry; lists are joined with ``、`` as in the CSV. GDAL
+stamps the current time into ``gpkg_contents``; :data:`GPKG_DATE` is stamped
+instead, so two runs with the same GDAL give the same bytes.
 """
 
 from __future__ import annotations
@@ -12,16 +17,21 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
+import pyogrio
 import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from projectmap._files import write_text_atomic
+from projectmap._files import atomic_path, write_text_atomic
+from projectmap.errors import OutputError
 from projectmap.locate import BuildResult
 
 #: Properties written to ``projects.geojson``, in order (the output contract).
@@ -34,16 +44,28 @@ PLACE_PROPERTIES = (
     "id", "mention", "name", "gazetteer_id", "type", "precision", "precision_label", "reason",
     "explanation", "project_ids", "sentence", "start", "end",
 )  # fmt: skip
+#: Integer properties; every other property is text (lists joined) in the GeoPackage.
+INTEGER_PROPERTIES = frozenset({"precision", "start", "end"})
 DIGITS = 6
+#: The ``last_change`` time stamped into the GeoPackage instead of the clock.
+GPKG_DATE = "2000-01-01T00:00:00.000Z"
+#: GDAL's configuration is process-wide: threads write GeoPackages one at a time, so that
+#: one thread's restore cannot unset the date while another is writing.
+_GPKG_LOCK = threading.Lock()
 
 
 def geometry_json(geometry: BaseGeometry | None) -> dict[str, Any] | None:
     """A geometry as an RFC 7946 mapping: right-hand rings, six decimals."""
+    normal = _normalized(geometry)
+    return None if normal is None else _round(mapping(normal))
+
+
+def _normalized(geometry: BaseGeometry | None) -> BaseGeometry | None:
+    """Counter-clockwise exterior rings, clockwise holes, on a 1e-6 degree grid."""
     if geometry is None or geometry.is_empty:
         return None
     oriented = shapely.orient_polygons(geometry, exterior_cw=False)
-    rounded = shapely.set_precision(oriented, 10**-DIGITS, mode="pointwise")
-    return _round(mapping(rounded))
+    return shapely.set_precision(oriented, 10**-DIGITS, mode="pointwise")
 
 
 def _round(value: Any) -> Any:
@@ -114,15 +136,77 @@ def projects_csv(frame: gpd.GeoDataFrame) -> str:
 def unresolved_csv(result: BuildResult) -> str:
     """Place-like names the gazetteer lacks, with the sentence each came from."""
     rows = [
-        [r.mention, r.reason, r.sentence, r.start, r.end]
-        for r in result.places.itertuples(index=False)
-        if r.gazetteer_id is None
+        [_cell(r.mention), _cell(r.reason), _cell(r.sentence), _cell(r.start), _cell(r.end)]
+        for r in result.unresolved.itertuples(index=False)
     ]
     return _csv(rows, ["mention", "reason", "sentence", "start", "end"])
 
 
+def gpkg_layer(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> gpd.GeoDataFrame:
+    """A layer for the GeoPackage: typed columns, lists joined with ``、``, GeoJSON's geometry."""
+    columns = {
+        key: pd.array(
+            [_text(v) if key not in INTEGER_PROPERTIES else _plain(v) for v in frame[key]],
+            dtype="Int64" if key in INTEGER_PROPERTIES else "string",
+        )
+        for key in properties
+    }
+    geometry = [_normalized(g) for g in frame.geometry]
+    return gpd.GeoDataFrame(columns, geometry=geometry, crs="EPSG:4326")
+
+
+def _text(value: Any) -> str | None:
+    value = _plain(value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return None if value is None else str(value)
+
+
+def write_geopackage(result: BuildResult, path: Path) -> None:
+    """Write the ``projects`` and ``places`` layers to a GeoPackage, atomically.
+
+    Raises
+    ------
+    OutputError
+        When GDAL cannot write the file.
+    """
+    layers = {
+        "projects": gpkg_layer(result.projects, PROJECT_PROPERTIES),
+        "places": gpkg_layer(result.places, PLACE_PROPERTIES),
+    }
+    with _GPKG_LOCK, atomic_path(path) as tmp, _gdal_config({"OGR_CURRENT_DATE": GPKG_DATE}):
+        for name, layer in layers.items():
+            try:
+                pyogrio.write_dataframe(
+                    layer, tmp, layer=name, driver="GPKG", geometry_type="Unknown",
+                    promote_to_multi=False,
+                )  # fmt: skip
+            except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+                raise OutputError(f"{path}: GDAL cannot write layer {name!r} ({exc})") from exc
+
+
+@contextmanager
+def _gdal_config(options: dict[str, str]) -> Iterator[None]:
+    """Set GDAL configuration options for the block, then restore the earlier values.
+
+    pyogrio has no per-call options; hold ``_GPKG_LOCK`` around the block.
+    """
+    before = {key: pyogrio.get_gdal_config_option(key) for key in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(before)
+
+
 def write_data(result: BuildResult, folder: Path) -> list[Path]:
-    """Write every data file of a build into ``folder`` and return their paths."""
+    """Write every data file of a build into ``folder`` and return their paths.
+
+    Raises
+    ------
+    OutputError
+        When a file cannot be written.
+    """
     files = {
         "projects.geojson": feature_collection(result.projects, PROJECT_PROPERTIES),
         "places.geojson": feature_collection(result.places, PLACE_PROPERTIES),
@@ -133,4 +217,5 @@ def write_data(result: BuildResult, folder: Path) -> list[Path]:
     for name, text in files.items():
         write_text_atomic(folder / name, text)
         paths.append(folder / name)
-    return paths
+    write_geopackage(result, folder / "projects.gpkg")
+    return [*paths, folder / "projects.gpkg"]

@@ -249,7 +249,8 @@ def load_gazetteer(directory: str | Path) -> Gazetteer:
     Raises
     ------
     GazetteerError
-        When the folder is missing, a file is broken, or an id is repeated.
+        When the folder is missing, a file is broken, an id is repeated or a
+        geometry is invalid.
     """
     entries: dict[str, Entry] = {}
     for path in gazetteer_files(Path(directory)):
@@ -259,8 +260,39 @@ def load_gazetteer(directory: str | Path) -> Gazetteer:
                     f"{path.name}: id {entry.id!r} is already used in "
                     f"{entries[entry.id].file}; give one of them another id"
                 )
+            _require_valid(entry, path)
             entries[entry.id] = entry
+    _require_no_cycles(entries)
     return Gazetteer(entries.values())
+
+
+def _require_no_cycles(entries: Mapping[str, Entry]) -> None:
+    """Refuse parents that lead back to the entry: nothing could be placed through them."""
+    done: set[str] = set()
+    for start in entries:
+        path: list[str] = []
+        node: str | None = start
+        while node in entries and node not in done:
+            if node in path:
+                cycle = " → ".join([*path[path.index(node) :], node])
+                raise GazetteerError(
+                    f"{entries[node].file}: parents form a cycle ({cycle}); "
+                    "correct the parent of one of them"
+                )
+            path.append(node)
+            node = entries[node].parent
+        done.update(path)
+
+
+def _require_valid(entry: Entry, path: Path) -> None:
+    """Refuse a geometry that GEOS cannot compute with, such as a ring crossing itself."""
+    if entry.geometry is None or shapely.is_valid(entry.geometry):
+        return
+    raise GazetteerError(
+        f"{path}: entry {entry.id!r} ({entry.name}) has an invalid {entry.geometry.geom_type} "
+        f"({shapely.is_valid_reason(entry.geometry)}); redraw it so that no ring crosses "
+        "itself or repair it with shapely.make_valid (`projectmap gazetteer check` lists all)"
+    )
 
 
 def write_entries(path: Path, entries: Iterable[Entry]) -> None:

@@ -14,6 +14,10 @@ _CHAPTER = re.compile(r"^\s*[一二三四五六七八九十百]{1,3}\s*[、.．]
 _SUBCHAPTER = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）]")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』)）]*|\n")
 _LEAD_MAX = 24
+#: Longest sentence kept whole. A longer run (a page with no full stops) is cut at a
+#: comma or space near this length, so that later stages work on bounded pieces.
+_SENTENCE_MAX = 1000
+_SOFT_BREAKS = frozenset("，,、：:　 \t")
 
 
 @dataclass(frozen=True)
@@ -94,11 +98,24 @@ def _sentence_spans(para: str) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(para):
         end = match.end()
         if para[start:end].strip():
-            spans.append(_trimmed(para, start, end))
+            spans.extend(_capped(para, *_trimmed(para, start, end)))
         start = end
     if para[start:].strip():
-        spans.append(_trimmed(para, start, len(para)))
+        spans.extend(_capped(para, *_trimmed(para, start, len(para))))
     return spans
+
+
+def _capped(para: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span cut into pieces of at most ``_SENTENCE_MAX`` characters."""
+    spans = []
+    while end - start > _SENTENCE_MAX:
+        limit = start + _SENTENCE_MAX
+        breaks = range(limit, limit - _SENTENCE_MAX // 2, -1)
+        cut = next((i for i in breaks if para[i - 1] in _SOFT_BREAKS), limit)
+        spans.append(_trimmed(para, start, cut))
+        start = cut
+    spans.append(_trimmed(para, start, end))
+    return [(s, e) for s, e in spans if e > s]
 
 
 def _trimmed(para: str, start: int, end: int) -> tuple[int, int]:

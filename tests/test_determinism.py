@@ -1,0 +1,65 @@
+"""Determinism: the same report gives the same bytes, whoever builds it and from where.
+
+Two ``python -m projectmap build`` runs from different working folders, with
+different hash seeds (so that set and dict order cannot leak into the output),
+must write byte-identical data files that carry no path of the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import GAZETTEER, SAMPLE
+
+PYTHON = sys.executable
+DATA_FILES = (
+    "projects.geojson",
+    "places.geojson",
+    "projects.csv",
+    "unresolved.csv",
+    "projects.gpkg",
+)
+
+
+def _build_in(cwd: Path, seed: str) -> Path:
+    cwd.mkdir(parents=True)
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    argv = [PYTHON, "-m", "projectmap", "build", str(SAMPLE), "--gazetteer", str(GAZETTEER)]
+    subprocess.run(argv, cwd=cwd, env=env, check=True, capture_output=True)
+    return cwd / "outputs" / SAMPLE.stem
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("determinism")
+    return _build_in(root / "first", "0"), _build_in(root / "second" / "deeper", "4242")
+
+
+@pytest.mark.parametrize("name", DATA_FILES)
+def test_two_builds_in_different_folders_give_the_same_bytes(two_builds, name):
+    first, second = two_builds
+    assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+@pytest.mark.parametrize("name", [*DATA_FILES, "map.html"])
+def test_outputs_carry_no_local_paths(two_builds, name):
+    first, _second = two_builds
+    data = (first / name).read_bytes()
+    roots = {first.parents[2], Path.cwd(), Path.home(), Path(__file__).parents[1], Path("/work")}
+    for root in roots:
+        for form in (str(root), root.as_posix(), str(root).replace("/", "\\/")):
+            assert form.encode() not in data, f"{name} holds {form}"
+
+
+def test_ids_derive_from_content(two_builds):
+    """Project ids are hashes of the names, not counters or uuids."""
+    first, _second = two_builds
+    text = (first / "projects.csv").read_text(encoding="utf-8")
+    ids = [line.split(",", 1)[0] for line in text.splitlines()[1:]]
+    assert ids and all(i.startswith("p-") and len(i) == 14 for i in ids)
+    assert len(set(ids)) == len(ids)

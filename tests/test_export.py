@@ -1,0 +1,250 @@
+"""Exported files: RFC 7946 GeoJSON, GeoPackage and CSV that read back unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
+
+from conftest import HOSTILE_NAME, HOSTILE_SENTENCE, build_sample_result
+from projectmap.export import (
+    GPKG_DATE,
+    PLACE_PROPERTIES,
+    PROJECT_PROPERTIES,
+    write_data,
+    write_geopackage,
+)
+from projectmap.locate import BuildResult
+from rfc7946 import geojson_problems
+
+DATA_FILES = ("projects.geojson", "places.geojson", "projects.csv", "unresolved.csv")
+#: Clockwise exterior ring and a counter-clockwise hole: both the wrong way round for RFC 7946.
+CLOCKWISE = [(115.00, 30.20), (115.00, 30.22), (115.02, 30.22), (115.02, 30.20)]
+HOLE_CCW = [(115.005, 30.205), (115.010, 30.205), (115.010, 30.210), (115.005, 30.210)]
+EXTRA_DIGITS = Point(114.123456789, 30.987654321)
+
+
+def hand_made_result() -> BuildResult:
+    """The conftest sample, with geometry written the wrong way round and too precisely."""
+    result = build_sample_result()
+    projects, places = result.projects.copy(), result.places.copy()
+    wrong_way = Polygon(CLOCKWISE, [HOLE_CCW])
+    projects.loc[0, "geometry"] = wrong_way
+    projects.loc[1, "geometry"] = MultiPolygon([wrong_way, Polygon(CLOCKWISE).buffer(0)])
+    projects.loc[2, "geometry"] = GeometryCollection([EXTRA_DIGITS, LineString(CLOCKWISE)])
+    places.loc[0, "geometry"] = wrong_way
+    places.loc[1, "geometry"] = EXTRA_DIGITS
+    return dataclasses.replace(result, projects=projects, places=places)
+
+
+@pytest.fixture(scope="module")
+def sample_data(sample_build, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sample-data")
+    write_data(sample_build, folder)
+    return folder, sample_build
+
+
+@pytest.fixture(scope="module")
+def hand_made_data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hand-made")
+    result = hand_made_result()
+    write_data(result, folder)
+    return folder, result
+
+
+@pytest.fixture(params=["sample_data", "hand_made_data"])
+def written(request):
+    return request.getfixturevalue(request.param)
+
+
+# --- the checker checks ------------------------------------------------------------------
+
+
+def _collection(geometry: object, **extra: object) -> str:
+    feature = {"type": "Feature", "properties": {"name": "磁湖"}, "geometry": geometry}
+    return json.dumps({"type": "FeatureCollection", "features": [feature], **extra})
+
+
+SQUARE_CCW = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
+BROKEN = {
+    "crs member": ({"type": "Point", "coordinates": [1, 2]}, {"crs": {"type": "name"}}),
+    "seven decimals": ({"type": "Point", "coordinates": [1.1234567, 2]}, {}),
+    "latitude out of range": ({"type": "Point", "coordinates": [30.2, 115.0]}, {}),
+    "ring not closed": ({"type": "Polygon", "coordinates": [[*SQUARE_CCW[:-1], [0, 0.5]]]}, {}),
+    "clockwise exterior": ({"type": "Polygon", "coordinates": [SQUARE_CCW[::-1]]}, {}),
+    "counter-clockwise hole": ({"type": "Polygon", "coordinates": [SQUARE_CCW, SQUARE_CCW]}, {}),
+    "nested collection": (
+        {"type": "GeometryCollection", "geometries": [{"type": "GeometryCollection"}]},
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
+def test_the_checker_finds_each_break(case):
+    geometry, extra = BROKEN[case]
+    assert geojson_problems(_collection(geometry, **extra))
+
+
+def test_the_checker_finds_escaped_chinese_but_not_an_escaped_backslash():
+    text = _collection({"type": "Point", "coordinates": [1, 2]})
+    assert geojson_problems(text)  # json.dumps escapes 磁湖 by default
+    readable = json.dumps(json.loads(text), ensure_ascii=False)
+    assert geojson_problems(readable) == []
+    literal = json.dumps({"type": "FeatureCollection", "features": [], "x": "\\u78c1"})
+    assert geojson_problems(literal) == []
+
+
+# --- GeoJSON -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["projects.geojson", "places.geojson"])
+def test_geojson_is_rfc7946(written, name):
+    folder, _result = written
+    text = (folder / name).read_text(encoding="utf-8")
+    assert geojson_problems(text) == []
+
+
+def test_hand_made_geometry_was_turned_right_hand_and_rounded(hand_made_data):
+    folder, _result = hand_made_data
+    features = json.loads((folder / "projects.geojson").read_text(encoding="utf-8"))["features"]
+    shell, hole = features[0]["geometry"]["coordinates"]
+    assert shell[0] == shell[-1] and hole[0] == hole[-1]
+    assert features[2]["geometry"]["geometries"][0]["coordinates"] == [114.123457, 30.987654]
+
+
+def test_geojson_keeps_hostile_text_as_readable_text(hand_made_data):
+    folder, _result = hand_made_data
+    text = (folder / "projects.geojson").read_text(encoding="utf-8")
+    assert "长乐山" in text
+    features = json.loads(text)["features"]
+    hostile = next(f for f in features if f["properties"]["id"] == "p08")["properties"]
+    assert hostile["name"] == HOSTILE_NAME and hostile["sentence"] == HOSTILE_SENTENCE
+
+
+def _same_geometry(left, right) -> bool:
+    if left is None or right is None:
+        return left is None and right is None
+    return shapely.equals_exact(shapely.normalize(left), shapely.normalize(right), 1e-6)
+
+
+def _geometries(frame: pd.DataFrame) -> list:
+    return [None if g is None or g.is_empty else g for g in frame.geometry]
+
+
+@pytest.mark.parametrize(
+    ("name", "frame", "key"),
+    [("projects.geojson", "projects", "name"), ("places.geojson", "places", "mention")],
+)
+def test_geojson_reads_back_through_pyogrio_unchanged(written, name, frame, key):
+    folder, result = written
+    original = getattr(result, frame)
+    back = gpd.read_file(folder / name, engine="pyogrio")
+    assert list(back["id"]) == list(original["id"])
+    assert list(back[key]) == list(original[key])
+    assert list(back["precision"].astype("Int64")) == list(original["precision"].astype("Int64"))
+    pairs = zip(_geometries(back), _geometries(original), strict=True)
+    assert all(_same_geometry(a, b) for a, b in pairs)
+
+
+# --- GeoPackage ----------------------------------------------------------------------------
+
+
+def test_geopackage_has_both_layers_with_their_counts(written):
+    folder, result = written
+    path = folder / "projects.gpkg"
+    assert [list(row) for row in pyogrio.list_layers(path)] == [
+        ["projects", "Unknown"],
+        ["places", "Unknown"],
+    ]
+    assert pyogrio.read_info(path, layer="projects")["features"] == len(result.projects)
+    assert pyogrio.read_info(path, layer="places")["features"] == len(result.places)
+    fields = pyogrio.read_info(path, layer="projects")["fields"]
+    assert list(fields) == list(PROJECT_PROPERTIES)
+    assert list(pyogrio.read_info(path, layer="places")["fields"]) == list(PLACE_PROPERTIES)
+
+
+def test_geopackage_reads_back_the_same_features(written):
+    folder, result = written
+    for layer, key in (("projects", "name"), ("places", "mention")):
+        back = pyogrio.read_dataframe(folder / "projects.gpkg", layer=layer)
+        original = getattr(result, layer)
+        assert list(back["id"]) == list(original["id"])
+        assert list(back[key]) == list(original[key])
+        pairs = zip(_geometries(back), _geometries(original), strict=True)
+        assert all(_same_geometry(a, b) for a, b in pairs)
+    back = pyogrio.read_dataframe(folder / "projects.gpkg", layer="places")
+    assert list(back["project_ids"]) == ["、".join(ids) for ids in result.places["project_ids"]]
+
+
+def test_geopackage_is_byte_identical_across_writes(tmp_path):
+    result = hand_made_result()
+    write_geopackage(result, tmp_path / "a" / "projects.gpkg")
+    write_geopackage(result, tmp_path / "b" / "projects.gpkg")
+    first = (tmp_path / "a" / "projects.gpkg").read_bytes()
+    assert first == (tmp_path / "b" / "projects.gpkg").read_bytes()
+    assert GPKG_DATE.encode() in first
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["projects.gpkg"]
+
+
+def test_geopackages_written_by_threads_at_once_are_identical(tmp_path):
+    result = hand_made_result()
+    paths = [tmp_path / str(n) / "projects.gpkg" for n in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda path: write_geopackage(result, path), paths))
+    assert len({path.read_bytes() for path in paths}) == 1
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
+
+
+@pytest.mark.parametrize("before", [None, "2011-11-11T11:11:11.000Z"])
+def test_geopackage_leaves_gdal_config_as_it_was(tmp_path, before):
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
+    try:
+        write_geopackage(hand_made_result(), tmp_path / "projects.gpkg")
+        assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") == before
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+
+
+def test_an_empty_build_still_writes_every_file(tmp_path):
+    result = build_sample_result()
+    projects, places = result.projects.iloc[:0], result.places.iloc[:0]
+    empty = dataclasses.replace(result, projects=projects, places=places)
+    write_data(empty, tmp_path)
+    assert geojson_problems((tmp_path / "projects.geojson").read_text(encoding="utf-8")) == []
+    assert pyogrio.read_info(tmp_path / "projects.gpkg", layer="places")["features"] == 0
+
+
+# --- CSV and the build folder --------------------------------------------------------------
+
+
+def test_projects_csv_reads_back_with_pandas(written):
+    folder, result = written
+    back = pd.read_csv(folder / "projects.csv", dtype=str, keep_default_na=False)
+    assert list(back.columns) == [*PROJECT_PROPERTIES, "lon", "lat"]
+    assert list(back["id"]) == list(result.projects["id"])
+    assert list(back["name"]) == list(result.projects["name"])
+    assert list(back["sentence"]) == list(result.projects["sentence"])
+    located = back[back["lon"] != ""]
+    assert located["lon"].astype(float).between(-180, 180).all()
+    assert len(located) == int(result.projects.geometry.notna().sum())
+
+
+def test_unresolved_csv_reads_back_with_pandas(written):
+    folder, result = written
+    back = pd.read_csv(folder / "unresolved.csv", dtype=str, keep_default_na=False)
+    assert list(back.columns) == ["mention", "reason", "sentence", "start", "end"]
+    assert list(back["mention"]) == list(result.unresolved["mention"])
+
+
+def test_a_build_folder_holds_every_data_file(sample_folder):
+    names = {p.name for p in sample_folder.iterdir()}
+    assert {*DATA_FILES, "projects.gpkg", "map.html"} <= names
+    assert not [n for n in names if n.startswith(".")]
