@@ -36,7 +36,13 @@ def test_build_writes_the_folder_and_prints_a_summary(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(SAMPLE), "-o", str(out), "--gazetteer", str(GAZETTEER)]) == 0
     names = {p.name for p in out.iterdir()}
-    assert {"map.html", "projects.geojson", "places.geojson", "projects.csv", "unresolved.csv"} <= names
+    assert {
+        "map.html",
+        "projects.geojson",
+        "places.geojson",
+        "projects.csv",
+        "unresolved.csv",
+    } <= names
     printed = capsys.readouterr().out
     assert "下陆区" in printed and "29 projects" in printed and "precision 1" in printed
 
@@ -58,5 +64,7 @@ def test_bad_input_is_one_line_and_leaves_no_folder(tmp_path, capsys, content, e
 
 
 def test_python_dash_m_works():
-    done = subprocess.run([sys.executable, "-m", "projectmap", "--version"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "projectmap", "--version"], capture_output=True, text=True
+    )
     assert done.returncode == 0 and done.stdout.startswith("projectmap ")

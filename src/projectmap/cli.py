@@ -12,9 +12,13 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from projectmap import __version__
 from projectmap.errors import ProjectmapError
+
+if TYPE_CHECKING:
+    from projectmap.pipeline import BuildOptions
 
 DEFAULT_GAZETTEER = Path("gazetteer")
 
@@ -23,7 +27,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF's text is still read
     parser = _parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
@@ -48,8 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"projectmap {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_build(commands)
+    _add_compare(commands)
     _add_gazetteer(commands)
     return parser
+
+
+def _quiet_jieba() -> None:
+    """Silence jieba's start-up chatter; its import sets its logger to DEBUG."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
 
 
 def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
@@ -67,13 +79,28 @@ def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
 
 def _add_build(commands: argparse._SubParsersAction) -> None:
     build = commands.add_parser("build", help="map the projects of one or more reports")
-    build.add_argument("reports", nargs="+", type=Path, metavar="REPORT")
+    build.add_argument(
+        "reports",
+        nargs="+",
+        type=Path,
+        metavar="REPORT",
+        help="report files (.txt .html .htm .docx .pdf), or folders of them",
+    )
     build.add_argument(
         "-o",
         "--output",
         type=Path,
         metavar="OUTDIR",
-        help="output folder (default: outputs/<report-id>)",
+        help="for one REPORT, its output folder (default: outputs/<report-id>); for several "
+        "or a folder, where each gets a folder and index.html links them (default: outputs)",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="build N reports at a time, in N processes (default 1)",
     )
     _gazetteer_option(build)
     build.add_argument(
@@ -103,6 +130,8 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
 def _build(args: argparse.Namespace) -> int:
     from projectmap.pipeline import BuildOptions, build_to_folder
 
+    _quiet_jieba()
+
     options = BuildOptions(
         gazetteer=args.gazetteer,
         region=args.region,
@@ -111,10 +140,39 @@ def _build(args: argparse.Namespace) -> int:
         offline=args.offline,
         max_bytes=int(args.max_size * 1_000_000),
     )
-    for report in args.reports:
-        outdir, result = build_to_folder(report, args.output, options=options)
+    if len(args.reports) == 1 and not args.reports[0].is_dir():
+        outdir, result = build_to_folder(args.reports[0], args.output, options=options)
         print(summary(result, outdir))
-    return 0
+        return 0
+    return _build_batch(args, options)
+
+
+def _build_batch(args: argparse.Namespace, options: BuildOptions) -> int:
+    from projectmap._progress import Progress
+    from projectmap.batch import find_reports, run_batch
+
+    reports = find_reports(args.reports)
+    progress = Progress(len(reports), sys.stderr)
+    progress.start()
+    outdir = args.output or Path("outputs")
+    batch = run_batch(reports, outdir, options=options, jobs=args.jobs, progress=progress)
+    for o in batch.outcomes:
+        if o.ok:
+            print(f"{o.source.name}: {o.region}, {o.projects} projects, {o.resolved} places "
+                  f"resolved, {o.unresolved} unresolved -> {outdir / o.folder}")  # fmt: skip
+    built = len(batch.outcomes) - len(batch.failed)
+    print(f"{built} built, {len(batch.failed)} failed; wrote {batch.index}")
+    return 1 if batch.failed else 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
 
 
 def summary(result: object, outdir: Path) -> str:
@@ -135,6 +193,49 @@ def summary(result: object, outdir: Path) -> str:
         f"  wrote {outdir}",
     ]
     return "\n".join(lines)
+
+
+# --- compare -------------------------------------------------------------------------------
+
+
+def _add_compare(commands: argparse._SubParsersAction) -> None:
+    compare = commands.add_parser(
+        "compare", help="label the projects of two reports of one region: new, continuing, …"
+    )
+    compare.add_argument(
+        "old", type=Path, metavar="OLD", help="the earlier report, or its output folder"
+    )
+    compare.add_argument(
+        "new", type=Path, metavar="NEW", help="the later report, or its output folder"
+    )
+    compare.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUTDIR",
+        help="where compare.csv, compare.geojson and map.html go "
+        "(default: outputs/compare-<old-id>-<new-id>)",
+    )
+    _gazetteer_option(compare)
+    compare.add_argument(
+        "--region", metavar="NAME|CODE", help="the issuing area of both, when titles do not say"
+    )
+    compare.set_defaults(handler=_compare)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from projectmap.compare import compare_reports, write_comparison
+    from projectmap.ingest import report_id
+    from projectmap.pipeline import BuildOptions
+
+    _quiet_jieba()
+    options = BuildOptions(gazetteer=args.gazetteer, region=args.region)
+    comparison = compare_reports(args.old, args.new, options=options)
+    outdir = args.output or Path("outputs") / f"compare-{report_id(args.old)}-{report_id(args.new)}"
+    write_comparison(comparison, outdir)
+    counts = ", ".join(f"{n} {status}" for status, n in comparison.counts().items())
+    print(f"{comparison.old} -> {comparison.new}: {counts}\n  wrote {outdir}")
+    return 0
 
 
 # --- gazetteer -----------------------------------------------------------------------------

@@ -1,18 +1,22 @@
 """Read a report file into clean text, and read its title, issuer and date.
 
-Text may come as UTF-8, GB18030/GBK or UTF-16 with a BOM, or as a saved HTML
-page. Site navigation, footers and footnote markers such as ``[14]`` are
-stripped; offsets everywhere else index :attr:`Report.text`.
+Text may come as UTF-8, GB18030/GBK, UTF-16 with a BOM or another encoding
+that charset-normalizer recognises, as a saved HTML page, a Word (``.docx``)
+file or a PDF with a text layer (the readers are in :mod:`projectmap._formats`).
+Site navigation, footers and footnote markers such as ``[14]`` are stripped,
+and every format ends in one layout: one paragraph a line, without indents or
+blank lines, so that a report gives the same offsets whatever file it came in.
+Offsets everywhere else index :attr:`Report.text`.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from functools import partial
 from pathlib import Path
 
+from projectmap._formats import read_text
 from projectmap.errors import InputError
 
 #: Default largest report accepted, in bytes.
@@ -22,6 +26,8 @@ _JUNK_LINE = re.compile(
     r"^\s*(导航菜单|首页|上一篇|下一篇|返回顶部|打印本页|关闭窗口|分享到|责任编辑|来源[:：]|"
     r"本文仅代表作者观点|本文地址|留言与评论|验证码|相关阅读|版权所有|Copyright|ICP备)"
 )
+#: Control characters (but tab and line feed) and lone surrogates: dropped by :func:`clean`.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
 _TITLE = re.compile(r"(?P<title>[^\n]{0,60}?政府工作报告[^\n]{0,40})")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
@@ -59,14 +65,12 @@ def read_report(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Report:
     Raises
     ------
     InputError
-        When the file is missing, empty, too large, binary or undecodable.
+        When the file is missing, empty, too large, binary, undecodable, not
+        a report format, or a PDF without a text layer.
     """
     path = Path(path)
     data = _read_bytes(path, max_bytes=max_bytes)
-    raw = decode(data, name=path.name)
-    if path.suffix.lower() in {".html", ".htm", ".xhtml"} or _looks_like_html(raw):
-        raw = html_to_text(raw)
-    text = clean(raw)
+    text = clean(read_text(path, data, partial(decode, name=path.name)))
     if not text.strip():
         raise InputError(f"{path.name}: holds no readable text; pass a report with text in it")
     title = find_title(text)
@@ -104,33 +108,85 @@ def report_id(path: Path) -> str:
     return stem or "report"
 
 
-def decode(data: bytes, *, name: str) -> str:
-    """Decode report bytes: BOMs first, then strict UTF-8, then GB18030.
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"\x84\x31\x95\x33", "gb18030"),
+)
+#: Share of non-ASCII characters that must be common (GB2312) ones to trust GB18030.
+_COMMON_HANZI_SHARE = 0.95
+
+
+def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
+    """Decode report bytes without losing a character.
+
+    In order: a byte-order mark (UTF-8, UTF-16, UTF-32, GB18030), the charset an
+    HTML page declares, strict UTF-8, strict GB18030 when it gives common
+    Chinese characters, then charset-normalizer's guess (Big5, say), decoded
+    strictly too.
 
     Raises
     ------
     InputError
         When the bytes are binary or no encoding decodes them without loss.
     """
-    for bom, codec in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
+    for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _strict(data, codec, name)
+            return _strict(data, codec, name).removeprefix("\ufeff")
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: looks binary (NUL bytes); pass a text, HTML, Word or PDF report")
-    for codec in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if _mostly_text(text):
-            return text
-    raise InputError(
-        f"{name}: is neither UTF-8 nor GBK/GB18030 text; convert it to UTF-8 and try again"
-    )
+    if (text := _text_or_none(data, declared)) and _reads_as_chinese(text):
+        return text
+    if text := _text_or_none(data, "utf-8"):
+        return text
+    gb18030 = _text_or_none(data, "gb18030")
+    if gb18030 and _common_hanzi_share(gb18030) >= _COMMON_HANZI_SHARE:
+        return gb18030
+    text = _detected(data) or gb18030
+    if text is None:
+        raise InputError(
+            f"{name}: is neither UTF-8 nor GBK/GB18030 text; convert it to UTF-8 and try again"
+        )
+    return text
+
+
+def _text_or_none(data: bytes, codec: str | None) -> str | None:
+    """``data`` decoded strictly, when it decodes to text (not control characters)."""
+    if not codec:
+        return None
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return text if _mostly_text(text) else None
+
+
+def _common_hanzi_share(text: str) -> float:
+    """How much of the non-ASCII text is in GB2312, the common simplified characters."""
+    wide = sum(1 for ch in text if ord(ch) > 0x7F)
+    if wide == 0:
+        return 1.0
+    common = (len(text.encode("gb2312", errors="ignore")) - (len(text) - wide)) / 2
+    return common / wide
+
+
+def _detected(data: bytes) -> str | None:
+    """Text in the encoding charset-normalizer finds, when it reads as Chinese."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    text = _text_or_none(data, best.encoding if best else None)
+    return text if text is not None and _reads_as_chinese(text) else None
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Whether most non-ASCII characters are Chinese ones (true of pure ASCII too)."""
+    wide = [ch for ch in text if ord(ch) > 0x7F and not ch.isspace()]
+    hanzi = sum(1 for ch in wide if "\u3400" <= ch <= "\u9fff")
+    return hanzi >= len(wide) / 2
 
 
 def _strict(data: bytes, codec: str, name: str) -> str:
@@ -145,73 +201,18 @@ def _mostly_text(text: str) -> bool:
     return controls <= max(2, len(text) // 200)
 
 
-def _looks_like_html(text: str) -> bool:
-    head = text[:2000].lower()
-    return "<html" in head or "<!doctype html" in head or "<body" in head
-
-
-class _TextExtractor(HTMLParser):
-    _SKIP = frozenset(
-        {"script", "style", "nav", "header", "footer", "noscript", "template", "aside"}
-    )
-    _BLOCK = frozenset(
-        {
-            "p",
-            "div",
-            "br",
-            "li",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "tr",
-            "section",
-            "article",
-            "title",
-        }
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skipping += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skipping:
-            self._skipping -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    """The visible text of an HTML page, without scripts, styles and navigation."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    return html.unescape("".join(parser.parts))
-
-
 def clean(text: str) -> str:
-    """Strip site junk lines and footnote markers; normalise line ends and blank runs."""
+    """Strip site junk lines and footnote markers; put the text in one layout.
+
+    Line ends become newlines; each line is stripped of indents and trailing
+    blanks, and blank lines are dropped: one paragraph a line, the layout
+    every reader in :mod:`projectmap._formats` comes to.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", "  ")
-    text = "".join(
-        ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and not 0xD800 <= ord(ch) <= 0xDFFF)
-    )
-    lines = [line.rstrip() for line in text.split("\n")]
-    kept = [_FOOTNOTE.sub("", line) for line in lines if not _JUNK_LINE.match(line)]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+    text = text.replace("\xa0", " ")
+    text = _UNPRINTABLE.sub("", text)
+    lines = (_FOOTNOTE.sub("", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line and not _JUNK_LINE.match(line))
 
 
 def find_title(text: str) -> str | None:

@@ -1,0 +1,135 @@
+"""The files ``projectmap compare`` writes: a CSV, a GeoJSON and a map with a layer per status."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from projectmap.export import geometry_json
+
+if TYPE_CHECKING:
+    import folium
+
+    from projectmap.compare import Change, Comparison
+
+COLUMNS = (
+    "status", "name", "old_id", "old_name", "old_status", "new_id", "new_name", "new_status",
+    "score", "places", "reason", "sentence",
+)  # fmt: skip
+COLOURS = {"new": "#2b83ba", "continuing": "#fdae61", "completed": "#1a9641", "dropped": "#d7191c"}
+LABELS = {"new": "新增 new", "continuing": "续建 continuing", "completed": "完成 completed",
+          "dropped": "未再提及 dropped"}  # fmt: skip
+
+
+def _row(change: Change) -> dict[str, Any]:
+    old, new, current = change.old, change.new, change.current
+    return {
+        "status": change.status,
+        "name": current.name,
+        "old_id": old.id if old else "",
+        "old_name": old.name if old else "",
+        "old_status": old.status if old else "",
+        "new_id": new.id if new else "",
+        "new_name": new.name if new else "",
+        "new_status": new.status if new else "",
+        "score": change.score,
+        "places": "、".join(current.places),
+        "reason": change.reason,
+        "sentence": current.sentence,
+    }
+
+
+def compare_csv(comparison: Comparison) -> str:
+    """One row per project of either report."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_row(c) for c in comparison.changes)
+    return buffer.getvalue()
+
+
+def _features(comparison: Comparison, *, escape: bool = False) -> list[dict[str, Any]]:
+    features = []
+    for change in comparison.changes:
+        props = _row(change)
+        if escape:
+            props = {k: html.escape(str(v)) for k, v in props.items()}
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": geometry_json(change.current.geometry),
+            }
+        )
+    return features
+
+
+def compare_geojson(comparison: Comparison) -> str:
+    """A FeatureCollection, one feature a line, located where the project is (or was)."""
+    lines = [
+        json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in _features(comparison)
+    ]
+    body = ",\n".join(lines)
+    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+
+
+def compare_map(comparison: Comparison) -> folium.Map:
+    """A map with one layer per status, named with its count; every text shown is escaped.
+
+    Projects with no geometry are counted but not drawn.
+    """
+    import folium
+
+    located = [f for f in _features(comparison, escape=True) if f["geometry"] is not None]
+    fmap = folium.Map(tiles="OpenStreetMap", location=[35.0, 105.0], zoom_start=4)
+    for status, count in comparison.counts().items():
+        features = [f for f in located if f["properties"]["status"] == status]
+        layer = folium.FeatureGroup(name=f"{LABELS[status]} ({count})")
+        if features:
+            _layer_features(features, COLOURS[status]).add_to(layer)
+        layer.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    bounds = _bounds(located)
+    if bounds is not None:
+        fmap.fit_bounds(bounds, max_zoom=15)
+    return fmap
+
+
+def _layer_features(features: list[dict[str, Any]], colour: str) -> folium.GeoJson:
+    import folium
+
+    fields = ["status", "name", "old_name", "places", "reason", "sentence"]
+    style = {"color": colour, "weight": 4, "fillColor": colour, "fillOpacity": 0.35}
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda _feature: style,
+        marker=folium.CircleMarker(radius=7, fill=True, color=colour, fill_opacity=0.8),
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        popup=folium.GeoJsonPopup(fields=fields, aliases=[f"{f}:" for f in fields]),
+    )
+
+
+def _bounds(features: list[dict[str, Any]]) -> list[list[float]] | None:
+    from shapely.geometry import shape
+
+    boxes = [shape(f["geometry"]).bounds for f in features]
+    if not boxes:
+        return None
+    return [[min(b[1] for b in boxes), min(b[0] for b in boxes)],
+            [max(b[3] for b in boxes), max(b[2] for b in boxes)]]  # fmt: skip
+
+
+def map_page(comparison: Comparison) -> str:
+    """The comparison's map as one HTML page."""
+    return compare_map(comparison).get_root().render()
+
+
+FILES: dict[str, Callable[[Comparison], str]] = {
+    "compare.csv": compare_csv,
+    "compare.geojson": compare_geojson,
+    "map.html": map_page,
+}
