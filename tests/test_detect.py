@@ -5,7 +5,10 @@ from projectmap.segment import Sentence
 
 
 def _mentions(detector, text):
-    return [(m.text, m.name, m.part, m.how) for m in detector.in_sentence(text, Sentence(0, len(text), text))]
+    return [
+        (m.text, m.name, m.part, m.how)
+        for m in detector.in_sentence(text, Sentence(0, len(text), text))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +18,10 @@ def bare():
 
 
 def test_gazetteer_names_stay_whole_and_parts_are_derived(toolkit):
-    text = "启动东方大道绿化升级改造,完成长乐山南北麓开山塘口修复,加快磁湖西地块开发,完成老下陆片污水改造。"
+    text = (
+        "启动东方大道绿化升级改造,完成长乐山南北麓开山塘口修复,"
+        "加快磁湖西地块开发,完成老下陆片污水改造。"
+    )
     found = _mentions(toolkit.detector, text)
     assert ("东方大道", "东方大道", None, "gazetteer") in found
     assert ("长乐山南北麓", "长乐山", "the north and south slopes of", "gazetteer") in found
@@ -50,7 +56,13 @@ def test_names_the_gazetteer_lacks_are_found_by_shape(bare, text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["新增4处口袋公园。", "持续做好城区污水处理。", "坚持工作思路。", "推进道路及桥梁建设。", "配合市级平台公司做好征迁。"],
+    [
+        "新增4处口袋公园。",
+        "持续做好城区污水处理。",
+        "坚持工作思路。",
+        "推进道路及桥梁建设。",
+        "配合市级平台公司做好征迁。",
+    ],
 )
 def test_generic_words_are_not_places(bare, text):
     assert _mentions(bare, text) == []

@@ -120,7 +120,9 @@ def test_ids_used_by_other_files_are_skipped(gazetteer: Path, places: Path) -> N
 
 def test_csv_with_chinese_headers_in_gb18030(gazetteer: Path, tmp_path: Path) -> None:
     path = tmp_path / "项目点位.csv"
-    path.write_bytes("名称,经度,纬度,类型\n磁湖,114.95,30.19,lake\n,115.0,30.2,\n".encode("gb18030"))
+    path.write_bytes(
+        "名称,经度,纬度,类型\n磁湖,114.95,30.19,lake\n,115.0,30.2,\n".encode("gb18030")
+    )
     result = import_file(path, gazetteer)
     assert result.path.name == "项目点位.geojson"
     (entry,) = result.entries

@@ -151,8 +151,16 @@ def test_overpass_multipolygon_with_a_hole() -> None:
         {"type": "way", "ref": 3, "role": "inner", "geometry": ring(114.96, 30.19, 114.97, 30.20)},
         {"type": "node", "ref": 4, "role": "label", "lat": 30.2, "lon": 114.96},
     ]
-    data = {"elements": [{"type": "relation", "id": 7, "members": members,
-                          "tags": {"type": "multipolygon", "name": "磁湖", "natural": "water"}}]}
+    data = {
+        "elements": [
+            {
+                "type": "relation",
+                "id": 7,
+                "members": members,
+                "tags": {"type": "multipolygon", "name": "磁湖", "natural": "water"},
+            }
+        ]
+    }
     (feature,) = read_overpass(data, where="test")
     assert isinstance(feature.geometry, Polygon)
     assert len(feature.geometry.interiors) == 1

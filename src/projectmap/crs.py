@@ -152,7 +152,8 @@ def _transform(geometry: Geometry, convert: Callable[[float, float], LonLat]) ->
 def distance_m(a: LonLat, b: LonLat) -> float:
     """Great-circle (haversine) distance in metres between two WGS-84 lon/lat pairs."""
     lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * _EARTH_RADIUS_M * math.asin(math.sqrt(h))

@@ -136,7 +136,11 @@ class ProjectExtractor:
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
                 amount = self.amount(cand.name)
                 concrete = bool(places or amount)
-                amount = amount or self._investment(text, cand.start) or self.amount(_after(text, cand.end))
+                amount = (
+                    amount
+                    or self._investment(text, cand.start)
+                    or self.amount(_after(text, cand.end))
+                )
                 if not self._accept(cand, concrete=concrete or bool(amount)):
                     continue
                 seen[cand.name] = seen.get(cand.name, 0) + 1

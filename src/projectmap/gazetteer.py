@@ -272,7 +272,7 @@ def _require_no_cycles(entries: Mapping[str, Entry]) -> None:
     for start in entries:
         path: list[str] = []
         node: str | None = start
-        while node in entries and node not in done:
+        while node is not None and node in entries and node not in done:
             if node in path:
                 cycle = " → ".join([*path[path.index(node) :], node])
                 raise GazetteerError(

@@ -58,7 +58,9 @@ def _units_in(text: str, index: AdminIndex, *, short_counties: bool = True) -> l
             span = range(match.start(), match.end())
             if any(taken[i] for i in span):
                 continue
-            units = [u for u in index.named(name) if short_counties or u.level < 3 or u.name == name]
+            units = [
+                u for u in index.named(name) if short_counties or u.level < 3 or u.name == name
+            ]
             if not units:
                 continue
             for i in span:
