@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from branca.element import MacroElement
-from folium.plugins import Search
+from folium.plugins.search import Search
 from folium.template import Template
 from folium.utilities import JsCode
 

@@ -23,12 +23,13 @@ from importlib import resources
 from typing import Any
 
 import jieba
-import jieba.posseg
 
+from projectmap._wordtags import guess_tag, word_tags
 from projectmap.segment import Sentence
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _COMMON_WORD_FREQ = 50
+_SUFFIX_FREQ = 1000
 _COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "b", "d"})
 
 
@@ -116,18 +117,27 @@ class PlaceDetector:
         self.rules = rules or PlaceRules.load()
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
-        self.tagger = jieba.posseg.POSTokenizer(self.tokenizer)
+        self.tags = word_tags()
         kept_aliases = {a for a in aliases if self.tokenizer.FREQ.get(a, 0) < _COMMON_WORD_FREQ}
         self.names = {n for n in (*names, *kept_aliases) if len(n) >= 2}
         self.longest = max((len(n) for n in self.names), default=0)
+        for suffix in (*self.rules.shape_suffixes, *self.rules.company_suffixes):
+            if suffix not in self.tokenizer.FREQ:
+                self.tokenizer.add_word(suffix, freq=_SUFFIX_FREQ)  # so that 大江|环科|年 splits
         for name in sorted(self.names):
             self.tokenizer.add_word(
                 name, freq=max(self.tokenizer.FREQ.get(name, 0), 20000), tag="ns"
             )
 
+    def tag(self, word: str) -> str:
+        """A word's part of speech: ``ns`` for gazetteer names, else jieba's, else a guess."""
+        if word in self.names:
+            return "ns"
+        return self.tags.get(word) or guess_tag(word)
+
     def _is_common_word(self, name: str) -> bool:
         """Whether jieba's dictionary knows ``name`` as a word that is not a place name."""
-        tag = self.tagger.word_tag_tab.get(name, "")
+        tag = self.tags.get(name, "")
         return self.tokenizer.FREQ.get(name, 0) > 0 and not tag.startswith("ns")
 
     def detect(self, text: str, sentences: Sequence[Sentence]) -> list[Mention]:
@@ -193,9 +203,8 @@ class PlaceDetector:
 
     def _tokens(self, sentence: Sentence) -> list[tuple[str, str, int]]:
         out, offset = [], sentence.start
-        for pair in self.tagger.cut(sentence.text):
-            word, flag = pair.word, pair.flag
-            out.append((word, flag, offset))
+        for word in self.tokenizer.cut(sentence.text, HMM=True):
+            out.append((word, self.tag(word), offset))
             offset += len(word)
         return out
 
@@ -238,9 +247,12 @@ class PlaceDetector:
     ) -> int:
         word, _flag, start = tokens[index]
         length = len(word)
-        for prev_word, prev_flag, prev_offset in reversed(tokens[:index]):
+        for back in range(index - 1, -1, -1):
+            prev_word, prev_flag, prev_offset = tokens[back]
             if not self._may_lead(prev_word, prev_flag):
                 break
+            if len(prev_word) == 1 and back > 0 and tokens[back - 1][1] == "m":
+                break  # 4|处|口袋公园: a measure word after a number
             if any(m.start < prev_offset + len(prev_word) and prev_offset < m.end for m in taken):
                 break  # 团城山|万达金街: a known name ends the new one on the left
             if length + len(prev_word) > self.rules.max_name_length:
@@ -263,7 +275,7 @@ class PlaceDetector:
             return False
         if company:
             return True  # 新兴管业: firms take common words as names
-        tag = self.tagger.word_tag_tab.get(specific, "")
+        tag = self.tags.get(specific, "")
         common_modifier = self.tokenizer.FREQ.get(specific, 0) >= _COMMON_WORD_FREQ
         return not (common_modifier and tag in _COMMON_TAGS)
 
@@ -291,7 +303,7 @@ class PlaceDetector:
             at = item.rfind(word)
             if at >= 0 and len(item) - at - len(word) >= 2:
                 item = item[at + len(word) :]
-        words = [(p.word, p.flag) for p in self.tagger.cut(item)]
+        words = [(w, self.tag(w)) for w in self.tokenizer.cut(item, HMM=True)]
         keep = len(words)
         for index in range(len(words) - 1, -1, -1):
             if not self._may_lead(*words[index]):

@@ -52,7 +52,7 @@ def _units_in(text: str, index: AdminIndex, *, short_counties: bool = True) -> l
     found: list[AdminUnit] = []
     taken = [False] * len(text)
     for name in index.names():
-        if len(name) < 2:
+        if len(name) < 2 or name not in text:
             continue
         for match in re.finditer(re.escape(name), text):
             span = range(match.start(), match.end())

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 import folium
-from folium.plugins import MarkerCluster
+from folium.plugins.marker_cluster import MarkerCluster
 
 from projectmap._mapassets import Finish, MapApp, ProjectSearch, inline_assets
 from projectmap._mapdata import AREA_RADIUS_M, CategoryLayer, Feature, MapData, map_data
