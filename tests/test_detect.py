@@ -74,3 +74,17 @@ def test_a_company_named_after_a_city_is_the_company():
     found = _mentions(detector, text)
     assert found[0] == ("大冶有色", "大冶有色", None, "company")
     assert ("大冶市", "大冶市", None, "gazetteer") in found
+
+
+def test_word_tags_are_cached_and_rebuilt_when_stale(tmp_path):
+    from projectmap._wordtags import word_tags
+
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n", encoding="utf-8")
+    cache = tmp_path / "tags.cache"
+    assert word_tags(dictionary, cache) == {"东方": "s", "发展": "vn"}
+    assert cache.exists()
+    dictionary.write_text("东方 3993 s\n", encoding="utf-8")
+    assert word_tags(dictionary, cache) == {"东方": "s"}
+    cache.write_bytes(b"not marshal")
+    assert word_tags(dictionary, cache) == {"东方": "s"}

@@ -8,6 +8,7 @@ own cache in the temporary folder, keyed by the dictionary's size and time.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import re
 import tempfile
@@ -36,10 +37,8 @@ def word_tags(dictionary: Path = _DICTIONARY, cache: Path = _CACHE) -> dict[str,
     except (OSError, ValueError, EOFError, TypeError):
         pass
     tags = _read(dictionary)
-    try:
+    with contextlib.suppress(OSError):  # a read-only temporary folder costs the next run a read
         write_bytes_atomic(cache, marshal.dumps((list(key), tags)))
-    except OSError:
-        pass  # a read-only temporary folder only costs the next run the same read
     return tags
 
 
