@@ -14,20 +14,15 @@ is two roads) and stay one project when a collective noun follows ``等``
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
 
+from projectmap._heads import ProjectRules
 from projectmap.detect import Mention
 from projectmap.segment import Sentence
 
-STATUSES = ("completed", "starting", "under_construction", "planned")
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?]+")
-_CONNECTORS = ("以及", "和", "及", "与", "并")
-_NUMBER = r"\d+(?:\.\d+)?"
 
 
 @dataclass(frozen=True)
@@ -63,54 +58,6 @@ class Project:
 
 
 @dataclass(frozen=True)
-class ProjectRules:
-    """The word lists of ``rules/projects.json``, compiled."""
-
-    strong_heads: tuple[str, ...]
-    weak_heads: tuple[str, ...]
-    tails: tuple[str, ...]
-    phase: re.Pattern[str]
-    generic_words: tuple[str, ...]
-    policy_words: tuple[str, ...]
-    lead_words: tuple[str, ...]
-    facility_words: tuple[str, ...]
-    area_suffixes: tuple[str, ...]
-    quantity: re.Pattern[str]
-    investment: re.Pattern[str]
-    status_words: dict[str, tuple[str, ...]]
-
-    @classmethod
-    def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
-        """Read the packaged rules, or build them from ``data``."""
-        if data is None:
-            text = resources.files("projectmap").joinpath("rules/projects.json").read_text("utf-8")
-            data = json.loads(text)
-
-        def longest_first(key: str) -> tuple[str, ...]:
-            return tuple(sorted(data[key], key=len, reverse=True))
-
-        units = "|".join(
-            re.escape(u) for u in sorted(data["quantity_units"], key=len, reverse=True)
-        )
-        return cls(
-            strong_heads=longest_first("strong_heads"),
-            weak_heads=longest_first("weak_heads"),
-            tails=longest_first("tails"),
-            phase=re.compile(data["phase"]),
-            generic_words=longest_first("generic_words"),
-            policy_words=longest_first("policy_words"),
-            lead_words=longest_first("lead_words"),
-            facility_words=longest_first("facility_words"),
-            area_suffixes=longest_first("area_suffixes"),
-            quantity=re.compile(
-                rf"(?:[约近超逾]?{_NUMBER}(?:万|亿|千)?(?:{units})(?:[\u4e00-\u9fff]{{0,2}}?(?={_NUMBER}))?)+"
-            ),
-            investment=re.compile(data["investment"]),
-            status_words={k: tuple(v) for k, v in data["status_words"].items()},
-        )
-
-
-@dataclass(frozen=True)
 class _Candidate:
     name: str
     start: int
@@ -134,12 +81,12 @@ class ProjectExtractor:
             inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
             for cand, status in self._candidates(text, sentence, inside):
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
-                amount = self.amount(cand.name)
+                amount = self.rules.amount(cand.name)
                 concrete = bool(places or amount)
                 amount = (
                     amount
-                    or self._investment(text, cand.start)
-                    or self.amount(_after(text, cand.end))
+                    or self.rules.investment_before(text, cand.start)
+                    or self.rules.amount(_after(text, cand.end))
                 )
                 if not self._accept(cand, concrete=concrete or bool(amount)):
                     continue
@@ -167,7 +114,7 @@ class ProjectExtractor:
         status = "planned"
         for start, end in self._clauses(sentence):
             clause = text[start:end]
-            status = self.status(clause) or status
+            status = self.rules.status(clause) or status
             lead = self._lead_length(clause)
             for cand in self._objects(text, start + lead, end, mentions):
                 out.append((cand, status))
@@ -250,14 +197,14 @@ class ProjectExtractor:
         for strong, heads in ((True, self.rules.strong_heads), (False, self.rules.weak_heads)):
             for head in heads:
                 at = piece.rfind(head)
-                if at >= 0 and self._only_tail(piece[at + len(head) :]):
+                if at >= 0 and self.rules.only_tail(piece[at + len(head) :]):
                     stop = at + len(head)
                     if best is None or stop > best[0]:
                         best = (stop, strong)
         if best is None:
             return None
         stop = best[0]
-        strong = best[1] or self._after_facility(piece[:stop])
+        strong = best[1] or self.rules.after_facility(piece[:stop])
         phase = self.rules.phase.match(piece, stop)
         stop = phase.end() if phase else stop
         if piece[:stop].count("“") > piece[:stop].count("”") and piece[stop : stop + 1] == "”":
@@ -265,34 +212,6 @@ class ProjectExtractor:
         name = piece[:stop].strip("\"' ")
         lstrip = len(piece[:stop]) - len(piece[:stop].lstrip("\"' "))
         return _Candidate(name, start + lstrip, start + lstrip + len(name), strong)
-
-    def _after_facility(self, name: str) -> bool:
-        """Whether a weak head follows a facility (之江实验室二期|建设), which makes it strong."""
-        rest = name
-        while head := next((h for h in self.rules.weak_heads if rest.endswith(h)), None):
-            rest = rest[: -len(head)]
-        rest = self.rules.phase.sub("", rest)
-        return rest != name and rest.endswith(self.rules.facility_words)
-
-    def _head_run(self, name: str) -> str:
-        """The run of head words that ends a name: 提升改造工程 of 文一西路提升改造工程."""
-        rest = name
-        heads = (*self.rules.strong_heads, *self.rules.weak_heads)
-        while head := next((h for h in heads if rest.endswith(h) and len(rest) > len(h)), None):
-            rest = rest[: -len(head)]
-        return name[len(rest) :]
-
-    def _only_tail(self, rest: str) -> bool:
-        rest = self.rules.phase.sub("", rest).strip("“”\"'、 ")
-        rest = self.rules.quantity.sub("", rest)
-        if rest.startswith(_CONNECTORS):
-            return True  # 地块开发|和业态布局: the name ends before the connector
-        while rest:
-            tail = next((t for t in self.rules.tails if rest.startswith(t)), None)
-            if tail is None:
-                return False
-            rest = rest[len(tail) :]
-        return True
 
     def _shared_head(
         self,
@@ -311,9 +230,11 @@ class ProjectExtractor:
             self._complete(i, mentions) for i in earlier
         ):
             return (
-                [whole] if self._named_list(items, mentions) or self._specific(whole.name) else []
+                [whole]
+                if self._named_list(items, mentions) or self.rules.specific(whole.name)
+                else []
             )
-        head = self._head_run(text[items[-1][0] : last.end])
+        head = self.rules.head_run(text[items[-1][0] : last.end])
         out = [_Candidate(text[s:e] + head, s, e, last.strong) for s, e in items[:-1]]
         return [
             *out,
@@ -331,15 +252,6 @@ class ProjectExtractor:
 
     # -- acceptance, status, amount -----------------------------------------------------------
 
-    def _investment(self, text: str, start: int) -> str | None:
-        """The amount of a ``总投资50亿元的`` phrase just before a name, if there is one."""
-        window = text[max(0, start - 16) : start]
-        for at in range(len(window)):
-            match = self.rules.investment.match(window, at)
-            if match and match.end() == len(window):
-                return self.amount(match.group())
-        return None
-
     def _accept(self, cand: _Candidate, *, concrete: bool) -> bool:
         name = cand.name
         if (
@@ -348,37 +260,9 @@ class ProjectExtractor:
             or any(name.endswith(p) for p in self.rules.policy_words)
         ):
             return False
-        if concrete and self._specific(name, strict=False):
+        if concrete and self.rules.specific(name, strict=False):
             return True
-        return cand.strong and self._specific(name)
-
-    def _specific(self, name: str, *, strict: bool = True) -> bool:
-        """Whether a named thing, not only generic words, stands right before the head.
-
-        Without ``strict``, only a name made of nothing but generic words and verbs fails.
-        """
-        rest = self.rules.phase.sub("", name)
-        rest = rest[: len(rest) - len(self._head_run(rest))]
-        rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest)
-        while word := next((w for w in self.rules.generic_words if rest.endswith(w)), None):
-            rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest[: -len(word)])
-        if strict and any(rest.endswith(w) for w in self.rules.lead_words):
-            return False
-        for word in (*self.rules.lead_words, *self.rules.generic_words):
-            rest = rest.replace(word, "") if not strict else rest
-        return len(rest) >= (2 if strict else 1)
-
-    def status(self, clause: str) -> str | None:
-        """The status its verbs give a clause, or None when it has no status verb."""
-        for status in STATUSES:
-            if any(word in clause for word in self.rules.status_words.get(status, ())):
-                return status
-        return None
-
-    def amount(self, name: str) -> str | None:
-        """The first quantity written in ``name`` (``15万吨``, ``7个小区6850户``), or None."""
-        match = self.rules.quantity.search(name)
-        return match.group() if match else None
+        return cand.strong and self.rules.specific(name)
 
 
 def _after(text: str, end: int) -> str:

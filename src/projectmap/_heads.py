@@ -1,0 +1,133 @@
+"""The words that say where a project's name ends and whether it names something.
+
+Kept apart from :mod:`projectmap.extract`, which parses clauses and lists: this
+module only reads words, from the lists in ``rules/projects.json``. A *head* ends
+a project's name (strong: ``项目``, ``工程``, ``互通``; weak: ``改造``, ``建设``); a
+*tail* may follow it without being part of it (``验收``, ``顺利开工``); *generic*
+words (``优质``, ``一批``) do not make a name specific.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+STATUSES = ("completed", "starting", "under_construction", "planned")
+CONNECTORS = ("以及", "和", "及", "与", "并")
+_NUMBER = r"\d+(?:\.\d+)?"
+
+
+@dataclass(frozen=True)
+class ProjectRules:
+    """The word lists of ``rules/projects.json``, compiled."""
+
+    strong_heads: tuple[str, ...]
+    weak_heads: tuple[str, ...]
+    tails: tuple[str, ...]
+    phase: re.Pattern[str]
+    generic_words: tuple[str, ...]
+    policy_words: tuple[str, ...]
+    lead_words: tuple[str, ...]
+    facility_words: tuple[str, ...]
+    area_suffixes: tuple[str, ...]
+    quantity: re.Pattern[str]
+    investment: re.Pattern[str]
+    status_words: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
+        """Read the packaged rules, or build them from ``data``."""
+        if data is None:
+            text = resources.files("projectmap").joinpath("rules/projects.json").read_text("utf-8")
+            data = json.loads(text)
+
+        def longest_first(key: str) -> tuple[str, ...]:
+            return tuple(sorted(data[key], key=len, reverse=True))
+
+        units = "|".join(
+            re.escape(u) for u in sorted(data["quantity_units"], key=len, reverse=True)
+        )
+        return cls(
+            strong_heads=longest_first("strong_heads"),
+            weak_heads=longest_first("weak_heads"),
+            tails=longest_first("tails"),
+            phase=re.compile(data["phase"]),
+            generic_words=longest_first("generic_words"),
+            policy_words=longest_first("policy_words"),
+            lead_words=longest_first("lead_words"),
+            facility_words=longest_first("facility_words"),
+            area_suffixes=longest_first("area_suffixes"),
+            quantity=re.compile(
+                rf"(?:[约近超逾]?{_NUMBER}(?:万|亿|千)?(?:{units})(?:[\u4e00-\u9fff]{{0,2}}?(?={_NUMBER}))?)+"
+            ),
+            investment=re.compile(data["investment"]),
+            status_words={k: tuple(v) for k, v in data["status_words"].items()},
+        )
+
+    def after_facility(self, name: str) -> bool:
+        """Whether a weak head follows a facility (之江实验室二期|建设), which makes it strong."""
+        rest = name
+        while head := next((h for h in self.weak_heads if rest.endswith(h)), None):
+            rest = rest[: -len(head)]
+        rest = self.phase.sub("", rest)
+        return rest != name and rest.endswith(self.facility_words)
+
+    def head_run(self, name: str) -> str:
+        """The run of head words that ends a name: 提升改造工程 of 文一西路提升改造工程."""
+        rest = name
+        heads = (*self.strong_heads, *self.weak_heads)
+        while head := next((h for h in heads if rest.endswith(h) and len(rest) > len(h)), None):
+            rest = rest[: -len(head)]
+        return name[len(rest) :]
+
+    def only_tail(self, rest: str) -> bool:
+        rest = self.phase.sub("", rest).strip("“”\"'、 ")
+        rest = self.quantity.sub("", rest)
+        if rest.startswith(CONNECTORS):
+            return True  # 地块开发|和业态布局: the name ends before the connector
+        while rest:
+            tail = next((t for t in self.tails if rest.startswith(t)), None)
+            if tail is None:
+                return False
+            rest = rest[len(tail) :]
+        return True
+
+    def investment_before(self, text: str, start: int) -> str | None:
+        """The amount of a ``总投资50亿元的`` phrase just before a name, if there is one."""
+        window = text[max(0, start - 16) : start]
+        for at in range(len(window)):
+            match = self.investment.match(window, at)
+            if match and match.end() == len(window):
+                return self.amount(match.group())
+        return None
+
+    def specific(self, name: str, *, strict: bool = True) -> bool:
+        """Whether a named thing, not only generic words, stands right before the head.
+
+        Without ``strict``, only a name made of nothing but generic words and verbs fails.
+        """
+        rest = self.phase.sub("", name)
+        rest = rest[: len(rest) - len(self.head_run(rest))]
+        rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest)
+        while word := next((w for w in self.generic_words if rest.endswith(w)), None):
+            rest = re.sub(r"[\d.()（）“”、\s]+$", "", rest[: -len(word)])
+        if strict and any(rest.endswith(w) for w in self.lead_words):
+            return False
+        for word in (*self.lead_words, *self.generic_words):
+            rest = rest.replace(word, "") if not strict else rest
+        return len(rest) >= (2 if strict else 1)
+
+    def status(self, clause: str) -> str | None:
+        """The status its verbs give a clause, or None when it has no status verb."""
+        for status in STATUSES:
+            if any(word in clause for word in self.status_words.get(status, ())):
+                return status
+        return None
+
+    def amount(self, name: str) -> str | None:
+        """The first quantity written in ``name`` (``15万吨``, ``7个小区6850户``), or None."""
+        match = self.quantity.search(name)
+        return match.group() if match else None
