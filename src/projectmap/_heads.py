@@ -84,6 +84,7 @@ class ProjectRules:
         return name[len(rest) :]
 
     def only_tail(self, rest: str) -> bool:
+        """Whether what follows a head is only tails, a phase, an amount or a connector."""
         rest = self.phase.sub("", rest).strip("“”\"'、 ")
         rest = self.quantity.sub("", rest)
         if rest.startswith(CONNECTORS):

@@ -81,6 +81,8 @@ class ProjectExtractor:
             inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
             for cand, status in self._candidates(text, sentence, inside):
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
+                if sentence.is_heading and not places:
+                    continue  # 聚力项目建设, 精准发力招引项目: headings name topics, not projects
                 amount = self.rules.amount(cand.name)
                 concrete = bool(places or amount)
                 amount = (
