@@ -257,9 +257,23 @@ def test_a_folder_that_is_not_an_output_is_never_replaced(tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "todo.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(OutputError, match="not projectmap outputs"), staged_folder(notes):
-        pytest.fail("must not get here")
+    (notes / ".log").write_text("a log the caller keeps", encoding="utf-8")
+    with staged_folder(notes) as stage:
+        (stage / "projects.geojson").write_text("{}", encoding="utf-8")
     assert (notes / "todo.txt").read_text(encoding="utf-8") == "keep me"
+    assert (notes / ".log").read_text(encoding="utf-8") == "a log the caller keeps"
+    assert (notes / "projects.geojson").read_text(encoding="utf-8") == "{}"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_nothing_lands_in_a_foreign_folder_when_the_build_fails(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(RuntimeError), staged_folder(notes) as stage:
+        (stage / "projects.geojson").write_text("{}", encoding="utf-8")
+        raise RuntimeError("halfway")
+    assert sorted(p.name for p in notes.iterdir()) == ["todo.txt"]
 
 
 def test_a_file_is_never_replaced_by_a_folder(tmp_path):

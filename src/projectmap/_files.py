@@ -90,7 +90,9 @@ def staged_folder(target: Path) -> Iterator[Path]:
 
     On any exception, or an interrupt, the staging folder is removed and
     ``target`` keeps its previous content (or stays absent). Leftovers of an
-    earlier build of ``target`` that was killed are tidied first.
+    earlier build of ``target`` that was killed are tidied first. A folder that
+    holds other things than an earlier output (``-o ~``, a folder with a log in
+    it) is never replaced: the new files are moved into it beside what it holds.
 
     Raises
     ------
@@ -115,26 +117,25 @@ def staged_folder(target: Path) -> Iterator[Path]:
 
 
 def _check_target(target: Path) -> None:
-    """Refuse to replace a file, or a folder that is not an earlier output (``-o ~``)."""
+    """Refuse a file, or a path with no folder name, as the place for outputs."""
     if not target.name:
-        raise OutputError(f"{target}: is not a folder projectmap can replace; pass --output DIR")
+        raise OutputError(f"{target}: is not a folder projectmap can write; pass --output DIR")
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: is a file; pass a folder for the outputs with --output")
-    if (
-        target.is_dir()
-        and any(target.iterdir())
-        and not any((target / mark).is_file() for mark in OUTPUT_MARKS)
-    ):
-        raise OutputError(
-            f"{target}: holds files that are not projectmap outputs and would be replaced; "
-            "pass a new or empty folder with --output"
-        )
+
+
+def _is_output(folder: Path) -> bool:
+    """Whether a folder is an earlier output (or empty): one projectmap may replace whole."""
+    return not any(folder.iterdir()) or any((folder / m).is_file() for m in OUTPUT_MARKS)
 
 
 def _swap(stage: Path, target: Path) -> None:
     """Move ``target`` aside, move ``stage`` in, drop the old one; or put the old one back."""
     if not target.exists():
         os.replace(stage, target)
+        return
+    if not _is_output(target):
+        _move_into(stage, target)
         return
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     shutil.rmtree(old, ignore_errors=True)
@@ -145,6 +146,15 @@ def _swap(stage: Path, target: Path) -> None:
         os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _move_into(stage: Path, target: Path) -> None:
+    """Move the staged files into a folder that holds other things, keeping those."""
+    for entry in sorted(stage.iterdir()):
+        destination = target / entry.name
+        if destination.is_dir() and not destination.is_symlink():
+            shutil.rmtree(destination)
+        os.replace(entry, destination)
 
 
 def tidy_leftovers(target: Path) -> None:
