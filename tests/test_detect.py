@@ -88,3 +88,9 @@ def test_word_tags_are_cached_and_rebuilt_when_stale(tmp_path):
     assert word_tags(dictionary, cache) == {"东方": "s"}
     cache.write_bytes(b"not marshal")
     assert word_tags(dictionary, cache) == {"东方": "s"}
+
+
+def test_a_direction_that_starts_another_word_is_not_a_part(toolkit):
+    found = _mentions(toolkit.detector, "推进蜂烈山路南延、磁湖西路改造。")
+    assert ("蜂烈山路", "蜂烈山路", None, "gazetteer") in found
+    assert not any(name == "磁湖" for _, name, *_ in found)

@@ -35,6 +35,9 @@ class ProjectRules:
     area_suffixes: tuple[str, ...]
     quantity: re.Pattern[str]
     investment: re.Pattern[str]
+    title_prefixes: tuple[str, ...]
+    count_heads: tuple[str, ...]
+    project_count: re.Pattern[str]
     status_words: dict[str, tuple[str, ...]]
 
     @classmethod
@@ -64,6 +67,9 @@ class ProjectRules:
                 rf"(?:[约近超逾]?{_NUMBER}(?:万|亿|千)?(?:{units})(?:[\u4e00-\u9fff]{{0,2}}?(?={_NUMBER}))?)+"
             ),
             investment=re.compile(data["investment"]),
+            title_prefixes=longest_first("title_prefixes"),
+            count_heads=longest_first("count_heads"),
+            project_count=re.compile(data["project_count"]),
             status_words={k: tuple(v) for k, v in data["status_words"].items()},
         )
 
@@ -127,6 +133,18 @@ class ProjectRules:
             if any(word in clause for word in self.status_words.get(status, ())):
                 return status
         return None
+
+    def amount_after(self, rest: str) -> str | None:
+        """A quantity right after a name (口袋公园|10个), not one further on (…等18个项目)."""
+        match = self.quantity.match(rest)
+        return match.group() if match else None
+
+    def counts_projects(self, name: str, amount: str | None) -> bool:
+        """Whether a name counts projects (重点项目86个, 7个技改类项目) instead of naming one."""
+        if not name.endswith(self.count_heads):
+            return False
+        count = self.project_count.search(name) or (amount and self.project_count.fullmatch(amount))
+        return bool(count)
 
     def amount(self, name: str) -> str | None:
         """The first quantity written in ``name`` (``15万吨``, ``7个小区6850户``), or None."""

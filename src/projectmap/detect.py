@@ -67,6 +67,7 @@ class PlaceRules:
     company_suffixes: tuple[str, ...]
     part_suffixes: dict[str, str]
     part_blockers: frozenset[str]
+    part_plain_after: frozenset[str]
     list_nouns: tuple[str, ...]
     generic_names: frozenset[str]
     generic_modifiers: tuple[str, ...]
@@ -87,6 +88,7 @@ class PlaceRules:
             company_suffixes=by_length(data["company_suffixes"]),
             part_suffixes=dict(sorted(data["part_suffixes"].items(), key=lambda kv: -len(kv[0]))),
             part_blockers=frozenset(data["part_blockers"]),
+            part_plain_after=frozenset(data["part_plain_after"]),
             list_nouns=by_length(data["list_nouns"]),
             generic_names=frozenset(data["generic_names"]),
             generic_modifiers=tuple(data["generic_modifiers"]),
@@ -194,6 +196,8 @@ class PlaceDetector:
                 nxt = after[len(suffix) : len(suffix) + 1]
                 if len(suffix) == 1 and nxt and nxt in self.rules.part_blockers:
                     return None  # 磁湖西路 is another name, not the west of 磁湖
+                if len(suffix) == 1 and nxt and nxt in self.rules.part_plain_after:
+                    break  # 蜂烈山路南延: the road's extension, not its south
                 return Mention(name + suffix, start, stop + len(suffix), name, meaning)
         if after.startswith((*self.rules.shape_suffixes, *self.rules.company_suffixes)):
             return None  # 磁湖路, 仓前互通, 大冶有色: the name only starts another one

@@ -83,14 +83,12 @@ class ProjectExtractor:
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
                 if sentence.is_heading and not places:
                     continue  # 聚力项目建设, 精准发力招引项目: headings name topics, not projects
-                amount = self.rules.amount(cand.name)
-                concrete = bool(places or amount)
                 amount = (
-                    amount
+                    self.rules.amount(cand.name)
                     or self.rules.investment_before(text, cand.start)
-                    or self.rules.amount(_after(text, cand.end))
+                    or self.rules.amount_after(_after(text, cand.end))
                 )
-                if not self._accept(cand, concrete=concrete or bool(amount)):
+                if not self._accept(cand, concrete=bool(places or amount), amount=amount):
                     continue
                 seen[cand.name] = seen.get(cand.name, 0) + 1
                 projects.append(
@@ -162,7 +160,7 @@ class ProjectExtractor:
         items = [
             part for s, e in _split_items(listed, start) for part in self._and_split(text, s, e)
         ]
-        headed = [self._headed(text, s, e) for s, e in items]
+        headed = [self._headed(text, s, e) or self._phased(text, s, e) for s, e in items]
         if all(headed):
             return [c for c in headed if c is not None]
         if headed[-1] is not None:
@@ -186,6 +184,14 @@ class ProjectExtractor:
             if left is not None and left.strong and right is not None:
                 return [(start, start + match.start()), (start + match.end(), end)]
         return [(start, end)]
+
+    def _phased(self, text: str, start: int, end: int) -> _Candidate | None:
+        """An item that ends with its phase (传化公路港二期) names a project stage."""
+        piece = text[start:end]
+        match = self.rules.phase.search(piece)
+        if match is None or match.end() != len(piece) or match.start() < 4:
+            return None
+        return _Candidate(piece, start, end, True)
 
     def _deng(self, obj: str) -> int | None:
         """Offset of the ``等`` that closes a list (not the one in ``等级``)."""
@@ -227,16 +233,21 @@ class ProjectExtractor:
             return []
         whole = _Candidate(text[items[0][0] : last.end], items[0][0], last.end, last.strong)
         lead = next((m for m in mentions if m.start == items[-1][0]), None)
+        head = self.rules.head_run(text[items[-1][0] : last.end])
         earlier = [text[s:e] for s, e in items[:-1]]
-        if (lead is not None and lead.part is not None) or not all(
-            self._complete(i, mentions) for i in earlier
-        ):
+        # 狮子山路|建设 splits; 东方山|四个街道完成…建设 and 省拖片|开发 do not.
+        named = text[items[-1][0] : last.end - len(head)]
+        place_then_head = (
+            self._complete(named, mentions)
+            if lead is None
+            else lead.part is None and lead.end + len(head) == last.end
+        )
+        if not place_then_head or not all(self._complete(i, mentions) for i in earlier):
             return (
                 [whole]
                 if self._named_list(items, mentions) or self.rules.specific(whole.name)
                 else []
             )
-        head = self.rules.head_run(text[items[-1][0] : last.end])
         out = [_Candidate(text[s:e] + head, s, e, last.strong) for s, e in items[:-1]]
         return [
             *out,
@@ -254,12 +265,14 @@ class ProjectExtractor:
 
     # -- acceptance, status, amount -----------------------------------------------------------
 
-    def _accept(self, cand: _Candidate, *, concrete: bool) -> bool:
+    def _accept(self, cand: _Candidate, *, concrete: bool, amount: str | None) -> bool:
         name = cand.name
         if (
             len(name) < 4
             or len(name) > 48
             or any(name.endswith(p) for p in self.rules.policy_words)
+            or name.startswith(self.rules.title_prefixes)
+            or self.rules.counts_projects(name, amount)
         ):
             return False
         if concrete and self.rules.specific(name, strict=False):
@@ -274,10 +287,12 @@ def _after(text: str, end: int) -> str:
 
 
 def _split_items(listed: str, offset: int) -> list[tuple[int, int]]:
+    """The items of a 、-list, without a leading 与/和/同 (与武汉理工大学)."""
     items, start = [], 0
     for part in listed.split("、"):
-        if part:
-            items.append((offset + start, offset + start + len(part)))
+        skip = len(part) - len(part.lstrip("与和同及"))
+        if part[skip:]:
+            items.append((offset + start + skip, offset + start + len(part)))
         start += len(part) + 1
     return items
 
