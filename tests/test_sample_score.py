@@ -47,3 +47,9 @@ def test_precision_follows_how_the_place_was_found(sample_build):
     assert places.loc["磁湖西", "precision"] == 2  # part of 磁湖, placed by 团城山街道's point
     assert places.loc["东方大道", "precision"] == 3  # no geometry: the district as a whole
     assert places.loc["东方大道", "geometry"].geom_type in {"Polygon", "MultiPolygon"}
+
+
+def test_mentions_in_sentences_without_projects_are_not_reported(sample_build):
+    mentions = set(sample_build.places["mention"])
+    assert "团城山地区" in mentions  # sets the scene of the projects in its sentence
+    assert "团城山区域" not in mentions  # 启动团城山区域…严管模式 names no project

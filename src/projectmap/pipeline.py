@@ -13,12 +13,12 @@ from pathlib import Path
 from projectmap import china
 from projectmap._files import staged_folder, write_text_atomic
 from projectmap.classify import Classifier
-from projectmap.detect import Mention, PlaceDetector
+from projectmap.detect import PlaceDetector
 from projectmap.export import write_data
 from projectmap.extract import Project, ProjectExtractor
 from projectmap.gazetteer import Entry, Gazetteer, load_gazetteer
 from projectmap.ingest import MAX_BYTES, Report, read_report
-from projectmap.locate import BuildResult, locate
+from projectmap.locate import BuildResult, locate, reported_mentions
 from projectmap.region import find_region
 from projectmap.resolve import Resolver
 from projectmap.segment import split_sentences
@@ -93,7 +93,7 @@ def build(
     ]
     projects = kit.extractor.extract(report.text, sentences, mentions)
     categories = {p.id: _category(kit.classifier, p) for p in projects}
-    resolutions = resolver.resolve_all(_kept(mentions, projects))
+    resolutions = resolver.resolve_all(reported_mentions(mentions, projects))
     return locate(report, region, projects, resolutions, categories)
 
 
@@ -102,14 +102,6 @@ def _category(classifier: Classifier, project: Project) -> tuple[str, str]:
         project.name, f"{project.sentence.section} {project.sentence.lead}"
     )
     return category, classifier.label(category)
-
-
-def _kept(mentions: list[Mention], projects: list[Project]) -> list[Mention]:
-    """Gazetteer names everywhere; names found only by their shape, inside projects."""
-    return [
-        m for m in mentions
-        if m.how == "gazetteer" or any(p.start <= m.start and m.end <= p.end for p in projects)
-    ]  # fmt: skip
 
 
 def build_to_folder(
