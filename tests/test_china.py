@@ -36,3 +36,12 @@ def test_seats_from_geonames_points(tmp_path):
     assert placed["420204/团城山街道"].geometry.coords[0] == (115.02868, 30.20192)
     assert "GeoNames 7757671" in placed["420204/团城山街道"].source
     assert placed["420204/东方山街道"].geometry is None
+
+
+def test_codes_from_a_csv(tmp_path):
+    csv_file = tmp_path / "codes.csv"
+    csv_file.write_text("id,code,source\n420204/团城山街道,420204004000,quhua\n", encoding="utf-8")
+    entries = china.with_codes(china.skeleton(["420204"], china.AdminIndex.load()), csv_file)
+    coded = [e for e in entries if e.code]
+    assert [(e.id, e.code) for e in coded] == [("420204/团城山街道", "420204004000")]
+    assert coded[0].source.endswith("quhua (code)")

@@ -329,3 +329,15 @@ def with_seats(entries: list[Entry], seats: Iterable[SeatPoint]) -> list[Entry]:
                 )
         out.append(entry)
     return out
+
+
+def with_codes(entries: list[Entry], path: Path) -> list[Entry]:
+    """Give entries the statistical codes of a CSV with ``id``, ``code`` and ``source``."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    return [
+        replace(e, code=rows[e.id]["code"], source=f"{e.source}; {rows[e.id]['source']} (code)")
+        if e.id in rows
+        else e
+        for e in entries
+    ]

@@ -299,6 +299,12 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
         help="GeoNames points for township seats (geonameid, latitude, longitude, chinese_names)",
     )
     skeleton.add_argument(
+        "--township-codes",
+        type=Path,
+        metavar="CSV",
+        help="statistical codes for entries (columns id, code, source)",
+    )
+    skeleton.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -350,6 +356,8 @@ def _gazetteer_skeleton(args: argparse.Namespace) -> int:
     entries = china.skeleton(args.codes, china.AdminIndex.load())
     if args.seats:
         entries = china.with_seats(entries, china.read_geonames_csv(args.seats))
+    if args.township_codes:
+        entries = china.with_codes(entries, args.township_codes)
     write_entries(args.output, entries)
     located = sum(e.geometry is not None for e in entries)
     print(f"wrote {len(entries)} entries ({located} with geometry) to {args.output}")
