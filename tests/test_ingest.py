@@ -80,3 +80,13 @@ def test_title_and_date_forms():
     assert find_date("2023年1月5日") == "2023-01-05"
     assert find_date("2023年政府工作报告") == "2023"
     assert find_date("无日期") is None
+
+
+def test_date_from_the_congress_line_when_the_title_has_none(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "2023年黄石港区政府工作报告\n——2023年1月12日在黄石港区第三届人民代表大会上\n正文",
+        encoding="utf-8",
+    )
+    report = read_report(path)
+    assert report.title == "2023年黄石港区政府工作报告" and report.date == "2023-01-12"

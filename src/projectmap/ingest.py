@@ -78,7 +78,7 @@ def read_report(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Report:
         id=report_id(path),
         text=text,
         title=title,
-        date=find_date(title or text[:300]),
+        date=_best_date(find_date(title or ""), find_date(text[:300])),
         source=path.name,
     )
 
@@ -221,6 +221,12 @@ def find_title(text: str) -> str | None:
     if match is None:
         return None
     return match.group("title").strip(" \t—-")
+
+
+def _best_date(*dates: str | None) -> str | None:
+    """The first full date among ``dates``, else the first year."""
+    known = [d for d in dates if d]
+    return next((d for d in known if len(d) == 10), known[0] if known else None)
 
 
 def find_date(text: str) -> str | None:
