@@ -32,10 +32,10 @@ PYTHON = sys.executable
 REPORT_ERRORS: dict[str, str | None] = {
     "empty.txt": r"empty\.txt: is empty; pass a report with text in it",
     "binary.txt": r"binary\.txt: looks binary \(NUL bytes\); pass a text, HTML, Word or PDF",
-    "truncated-utf8.txt": r"truncated-utf8\.txt: is neither UTF-8 nor GBK/GB18030 text; "
-    r"convert it to UTF-8",
-    "truncated-gbk.txt": r"truncated-gbk\.txt: is neither UTF-8 nor GBK/GB18030 text; "
-    r"convert it to UTF-8",
+    "truncated-utf8.txt": r"truncated-utf8\.txt: ends in the middle of a character, so it was "
+    r"cut short; save or download it again",
+    "truncated-gbk.txt": r"truncated-gbk\.txt: ends in the middle of a character, so it was "
+    r"cut short; save or download it again",
     "no-title.txt": r"no-title\.txt: no issuing government found in its title or text; "
     r"say where it is with --region NAME or --region CODE",
     "scripts.html": None,

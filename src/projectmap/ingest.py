@@ -147,10 +147,24 @@ def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
         return gb18030
     text = _detected(data) or gb18030
     if text is None:
+        if _cut_short(data):
+            raise InputError(
+                f"{name}: ends in the middle of a character, so it was cut short; "
+                "save or download it again"
+            )
         raise InputError(
             f"{name}: is neither UTF-8 nor GBK/GB18030 text; convert it to UTF-8 and try again"
         )
     return text
+
+
+def _cut_short(data: bytes) -> bool:
+    """Whether the bytes decode as UTF-8 or GB18030 but for a character cut at the end."""
+    for codec in ("utf-8", "gb18030"):
+        for cut in (1, 2, 3):
+            if len(data) > cut and _text_or_none(data[:-cut], codec):
+                return True
+    return False
 
 
 def _text_or_none(data: bytes, codec: str | None) -> str | None:
