@@ -13,6 +13,7 @@ is two roads) and stay one project when a collective noun follows ``等``
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Sequence
@@ -77,8 +78,12 @@ class ProjectExtractor:
         """Every project in the sentences, in text order, with stable ids."""
         projects: list[Project] = []
         seen: dict[str, int] = {}
+        ordered = sorted(mentions, key=lambda m: m.start)
+        starts = [m.start for m in ordered]
         for sentence in sentences:
-            inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
+            first = bisect.bisect_left(starts, sentence.start)
+            last = bisect.bisect_left(starts, sentence.end)
+            inside = [m for m in ordered[first:last] if m.end <= sentence.end]
             for cand, status in self._candidates(text, sentence, inside):
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
                 if sentence.is_heading and not places:
