@@ -94,3 +94,11 @@ def test_a_direction_that_starts_another_word_is_not_a_part(toolkit):
     found = _mentions(toolkit.detector, "推进蜂烈山路南延、磁湖西路改造。")
     assert ("蜂烈山路", "蜂烈山路", None, "gazetteer") in found
     assert not any(name == "磁湖" for _, name, *_ in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("推进建设路、解放路改造。", ["建设路", "解放路"]), ("保障发展大道立交顺利实施。", ["发展大道立交"])],
+)
+def test_roads_named_with_common_words(bare, text, expected):
+    assert [t for t, *_ in _mentions(bare, text)] == expected

@@ -71,6 +71,8 @@ class PlaceRules:
     list_nouns: tuple[str, ...]
     generic_names: frozenset[str]
     generic_modifiers: tuple[str, ...]
+    road_suffixes: tuple[str, ...]
+    road_name_words: frozenset[str]
     left_stop_tags: frozenset[str]
     left_stop_words: frozenset[str]
     max_name_length: int
@@ -92,6 +94,8 @@ class PlaceRules:
             list_nouns=by_length(data["list_nouns"]),
             generic_names=frozenset(data["generic_names"]),
             generic_modifiers=tuple(data["generic_modifiers"]),
+            road_suffixes=by_length(data["road_suffixes"]),
+            road_name_words=frozenset(data["road_name_words"]),
             left_stop_tags=frozenset(data["left_stop_tags"]),
             left_stop_words=frozenset(data["left_stop_words"]),
             max_name_length=int(data["max_name_length"]),
@@ -238,7 +242,7 @@ class PlaceDetector:
 
     def _suffix_word(self, word: str, suffix: str) -> bool:
         """Whether a token ending in a suffix can end a name: 山路 can, 思路 and 道路 cannot."""
-        if word == suffix:
+        if word == suffix or self._road_name(word):
             return True
         if word in self.rules.generic_names:
             return False
@@ -253,6 +257,11 @@ class PlaceDetector:
         length = len(word)
         for back in range(index - 1, -1, -1):
             prev_word, prev_flag, prev_offset = tokens[back]
+            if (
+                prev_word in self.rules.road_name_words
+                and tokens[back + 1][0] in self.rules.road_suffixes
+            ):
+                return prev_offset  # 建设|路, 发展|大道|立交: a common word that names a road
             if not self._may_lead(prev_word, prev_flag):
                 break
             if len(prev_word) == 1 and back > 0 and tokens[back - 1][1] == "m":
@@ -269,7 +278,16 @@ class PlaceDetector:
             return False
         return flag not in self.rules.left_stop_tags or (flag == "x" and word in self.names)
 
+    def _road_name(self, name: str) -> bool:
+        """Whether a name is a common word before a road suffix (建设路, 发展大道)."""
+        return any(
+            name.endswith(road) and name[: -len(road)] in self.rules.road_name_words
+            for road in self.rules.road_suffixes
+        )
+
     def _plausible(self, name: str, suffix: str, *, company: bool = False) -> bool:
+        if self._road_name(name) or self._road_name(name[: -len(suffix)]):
+            return not any(g in name for g in self.rules.generic_modifiers)
         specific = name[: -len(suffix)]
         if len(specific) < self.rules.min_specific_length or name in self.rules.generic_names:
             return False
