@@ -80,7 +80,7 @@ def test_word_tags_are_cached_and_rebuilt_when_stale(tmp_path):
     from projectmap._wordtags import word_tags
 
     dictionary = tmp_path / "dict.txt"
-    dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n", encoding="utf-8")
+    dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n蚱蜢 3 n\n", encoding="utf-8")
     cache = tmp_path / "tags.cache"
     assert word_tags(dictionary, cache) == {"东方": "s", "发展": "vn"}
     assert cache.exists()
@@ -98,7 +98,10 @@ def test_a_direction_that_starts_another_word_is_not_a_part(toolkit):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("推进建设路、解放路改造。", ["建设路", "解放路"]), ("保障发展大道立交顺利实施。", ["发展大道立交"])],
+    [
+        ("推进建设路、解放路改造。", ["建设路", "解放路"]),
+        ("保障发展大道立交顺利实施。", ["发展大道立交"]),
+    ],
 )
 def test_roads_named_with_common_words(bare, text, expected):
     assert [t for t, *_ in _mentions(bare, text)] == expected

@@ -22,6 +22,9 @@ _DICTIONARY = Path(jieba.__file__).parent / "dict.txt"
 _CACHE = Path(tempfile.gettempdir()) / "projectmap-jieba-tags.cache"
 _NUMBER = re.compile(r"^[\d.%０-９]+$")
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
+#: Below this frequency a noun, adjective or distinguishing word is no common modifier.
+RARE = 50
+_RARE_IS_NEW = frozenset({"n", "a", "b"})
 #: Tags that the detector treats as it treats a name jieba does not know (``nz``).
 _LIKE_NEW_NAMES = frozenset({"nz", "nr", "nrt", "nrfg", "nt", "i", "l", "j", "zg", "g", "h", "k"})
 
@@ -29,7 +32,7 @@ _LIKE_NEW_NAMES = frozenset({"nz", "nr", "nrt", "nrfg", "nt", "i", "l", "j", "zg
 def word_tags(dictionary: Path = _DICTIONARY, cache: Path = _CACHE) -> dict[str, str]:
     """Every dictionary word with its tag (``东方`` → ``s``, ``发展`` → ``vn``)."""
     stat = dictionary.stat()
-    key = (str(dictionary), stat.st_size, stat.st_mtime_ns, sorted(_LIKE_NEW_NAMES))
+    key = (str(dictionary), stat.st_size, stat.st_mtime_ns, sorted(_LIKE_NEW_NAMES), RARE)
     try:
         stored_key, tags = marshal.loads(cache.read_bytes())
         if tuple(stored_key) == key and isinstance(tags, dict):
@@ -48,8 +51,11 @@ def _read(dictionary: Path) -> dict[str, str]:
     with dictionary.open(encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
-            if len(parts) >= 3 and parts[2] not in _LIKE_NEW_NAMES:
-                tags[parts[0]] = parts[2]
+            if len(parts) < 3 or parts[2] in _LIKE_NEW_NAMES:
+                continue
+            if parts[2] in _RARE_IS_NEW and int(parts[1]) < RARE:
+                continue  # a rare noun or adjective reads like a new name
+            tags[parts[0]] = parts[2]
     return tags
 
 

@@ -24,11 +24,11 @@ from typing import Any
 
 import jieba
 
-from projectmap._wordtags import guess_tag, word_tags
+from projectmap._wordtags import RARE, guess_tag, word_tags
 from projectmap.segment import Sentence
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
-_COMMON_WORD_FREQ = 50
+_COMMON_WORD_FREQ = RARE
 _SUFFIX_FREQ = 1000
 _COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "b", "d"})
 
