@@ -203,27 +203,25 @@ def short_name(name: str, suffixes: tuple[str, ...]) -> str | None:
     return None
 
 
-def children(code: str) -> list[tuple[str, str | None]]:
-    """Townships and communities under a county: ``(name, township or None)`` pairs."""
-    found: list[tuple[str, str | None]] = []
-    inside, township = False, None
+def children(codes: Iterable[str]) -> dict[str, list[tuple[str, str | None]]]:
+    """Townships and communities under counties: ``(name, township or None)`` pairs by code.
+
+    The dictionary is read once however many counties are asked for.
+    """
+    wanted = set(codes)
+    found: dict[str, list[tuple[str, str | None]]] = {code: [] for code in sorted(wanted)}
+    county: str | None = None
+    township: str | None = None
     for line in _jionlp_lines():
         depth = len(line) - len(line.lstrip("\t"))
         fields = line.strip().split("\t")
-        if depth == 2:
-            inside = len(fields) > 1 and fields[1] == code
-            continue
-        if depth < 2:
-            if inside:
-                break
-            continue
-        if not inside:
-            continue
-        if depth == 3:
+        if depth <= 2:
+            county = fields[1] if depth == 2 and len(fields) > 1 and fields[1] in wanted else None
+        elif county is not None and depth == 3:
             township = fields[0]
-            found.append((township, None))
-        elif township:
-            found.append((fields[0], township))
+            found[county].append((township, None))
+        elif county is not None and township:
+            found[county].append((fields[0], township))
     return found
 
 
@@ -248,15 +246,15 @@ def skeleton(codes: Iterable[str], index: AdminIndex) -> list[Entry]:
     for level in (1, 2, 3):
         shapes.update(outlines([c for c, u in units.items() if u.level == level], level))
     entries = [_admin_entry(u, shapes.get(u.code)) for u in units.values()]
-    for unit in units.values():
-        if unit.level == 3:
-            entries.extend(_township_entries(unit.code))
+    below = children(code for code, unit in units.items() if unit.level == 3)
+    for county, names in below.items():
+        entries.extend(_township_entries(county, names))
     return entries
 
 
-def _township_entries(county: str) -> list[Entry]:
+def _township_entries(county: str, names: list[tuple[str, str | None]]) -> list[Entry]:
     entries = []
-    for name, township in children(county):
+    for name, township in names:
         is_township = township is None
         # Communities keep their full name only: 苕溪 is a river before it is 苕溪村.
         short = short_name(name, _TOWNSHIP_SUFFIXES) if is_township else None
@@ -305,18 +303,22 @@ def with_seats(entries: list[Entry], seats: Iterable[SeatPoint]) -> list[Entry]:
     """Give township entries the GeoNames point of their seat, where one lies in the county."""
     from shapely.geometry import Point
 
-    counties = {e.id: e for e in entries if e.admin_level == 3 and e.geometry is not None}
+    areas = {  # a county's outline with 500 m to spare, for seats on its edge
+        e.id: e.geometry.buffer(0.005)
+        for e in entries
+        if e.admin_level == 3 and e.geometry is not None
+    }
     by_name: dict[str, list[SeatPoint]] = {}
     for seat in seats:
         for name in seat.names:
             by_name.setdefault(name, []).append(seat)
     out = []
     for entry in entries:
-        area = counties[entry.parent].geometry if entry.parent in counties else None
+        area = areas.get(entry.parent or "")
         if entry.type == "township" and entry.geometry is None and area is not None:
             hits = {
                 s for name in entry.names for s in by_name.get(name, [])
-                if area.buffer(0.005).contains(Point(s.lon, s.lat))
+                if area.contains(Point(s.lon, s.lat))
             }  # fmt: skip
             if len(hits) == 1:
                 seat = hits.pop()
