@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE := samples/xialu-2022-excerpt.txt
 
-.PHONY: setup demo test lint browser bench clean
+.PHONY: setup demo test lint browser bench eval clean
 
 setup: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ test: lint
 # Debian's Chromium for the browser tests (as root); without it those tests are skipped.
 browser:
 	apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk
+
+# Scores on the dev corpus of real texts (../shared/eval/dev): pooled, then one line per text.
+eval: setup
+	python3 ../shared/eval/score_corpus.py --projectmap $(BIN)/projectmap --verbose
 
 bench: setup
 	$(BIN)/python bench/bench.py

@@ -248,3 +248,20 @@ def test_a_build_folder_holds_every_data_file(sample_folder):
     names = {p.name for p in sample_folder.iterdir()}
     assert {*DATA_FILES, "projects.gpkg", "map.html"} <= names
     assert not [n for n in names if n.startswith(".")]
+
+
+def test_report_json_names_the_region_how_it_was_found_and_the_files(tmp_path):
+    from projectmap.pipeline import build_to_folder
+
+    outdir, _ = build_to_folder("samples/xialu-2022-excerpt.txt", tmp_path / "out")
+    report = json.loads((outdir / "report.json").read_text(encoding="utf-8"))
+    assert report["region"] == {
+        "name": "下陆区", "code": "420204", "level": "county",
+        "province": "湖北省", "city": "黄石市", "county": "下陆区",
+    }  # fmt: skip
+    assert report["region_found_by"] == "title"
+    assert report["date"] == "2022-12-28"
+    assert report["files"] == sorted(p.name for p in outdir.iterdir())
+    assert report["counts"]["projects"] == len(
+        json.loads((outdir / "projects.geojson").read_text(encoding="utf-8"))["features"]
+    )

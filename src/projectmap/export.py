@@ -219,3 +219,54 @@ def write_data(result: BuildResult, folder: Path) -> list[Path]:
         paths.append(folder / name)
     write_geopackage(result, folder / "projects.gpkg")
     return [*paths, folder / "projects.gpkg"]
+
+
+def report_json(result: BuildResult, files: Sequence[str]) -> str:
+    """The report as a whole (``report.json``): what, where, what was found and written."""
+    from projectmap import __version__
+
+    report = result.report
+    if result.issuer is not None:
+        region: dict[str, Any] = result.issuer.as_dict()
+        found_by: str | None = result.issuer.found_by
+    else:
+        region = {"name": result.region.name, "code": result.region.id}
+        found_by = None
+    by_precision = {
+        str(k): int(v) for k, v in sorted(result.places["precision"].value_counts().items())
+    }
+    projects_by_precision = {
+        str(k): int(v) for k, v in sorted(result.projects["precision"].value_counts().items())
+    }
+    data = {
+        "id": report.id,
+        "title": report.title,
+        "date": report.date,
+        "source": report.source,
+        "region": region,
+        "region_found_by": found_by,
+        "counts": {
+            "projects": len(result.projects),
+            "places": len(result.places),
+            "unresolved": len(result.unresolved),
+            "projects_by_precision": projects_by_precision,
+            "places_by_precision": by_precision,
+        },
+        "files": sorted(files),
+        "projectmap": __version__,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_report_json(result: BuildResult, folder: Path, written: Sequence[Path]) -> Path:
+    """Write ``report.json`` into ``folder``, listing ``written`` and itself as the build's files.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written.
+    """
+    path = folder / "report.json"
+    names = {p.name for p in written} | {path.name}
+    write_text_atomic(path, report_json(result, sorted(names)))
+    return path

@@ -31,6 +31,7 @@ from projectmap.detect import Mention
 from projectmap.extract import Project
 from projectmap.gazetteer import Entry
 from projectmap.ingest import Report
+from projectmap.region import Issuer
 from projectmap.resolve import Resolution
 
 PROJECT_COLUMNS = (
@@ -67,12 +68,15 @@ class BuildResult:
         The issuing government's area; its geometry is drawn as context.
     projects, places : geopandas.GeoDataFrame
         See the module docstring for their columns.
+    issuer : Issuer or None
+        The issuing government with its province, city and county, and how it was found.
     """
 
     report: Report
     region: Entry
     projects: gpd.GeoDataFrame
     places: gpd.GeoDataFrame
+    issuer: Issuer | None = None
 
     @property
     def unresolved(self) -> gpd.GeoDataFrame:
@@ -111,6 +115,8 @@ def locate(
     projects: Sequence[Project],
     resolutions: Sequence[Resolution],
     categories: Mapping[str, tuple[str, str]],
+    *,
+    issuer: Issuer | None = None,
 ) -> BuildResult:
     """Attach geometry and precision to projects and place mentions.
 
@@ -126,6 +132,8 @@ def locate(
         One per kept place mention, in text order.
     categories : mapping
         Project id to ``(category id, label)``.
+    issuer : Issuer, optional
+        The issuing government as :func:`projectmap.region.find_region` found it.
     """
     by_mention = {(r.mention.start, r.mention.end): r for r in resolutions}
     project_rows = [
@@ -143,6 +151,7 @@ def locate(
         region=region,
         projects=_frame(project_rows, PROJECT_COLUMNS),
         places=_frame(place_rows, PLACE_COLUMNS),
+        issuer=issuer,
     )
 
 

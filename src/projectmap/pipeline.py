@@ -14,7 +14,7 @@ from projectmap import china
 from projectmap._files import staged_folder, write_text_atomic
 from projectmap.classify import Classifier
 from projectmap.detect import PlaceDetector
-from projectmap.export import write_data
+from projectmap.export import write_data, write_report_json
 from projectmap.extract import Project, ProjectExtractor
 from projectmap.gazetteer import Entry, Gazetteer, load_gazetteer
 from projectmap.ingest import MAX_BYTES, Report, read_report
@@ -85,7 +85,8 @@ def build(
     options = options or BuildOptions()
     kit = toolkit or Toolkit.load(options)
     report = read_report(path, max_bytes=options.max_bytes)
-    region = kit.with_region(find_region(report, kit.index, override=options.region).code)
+    issuer = find_region(report, kit.index, override=options.region)
+    region = kit.with_region(issuer.code)
     sentences = split_sentences(report.text)
     resolver = Resolver(kit.gazetteer, region.id)
     mentions = [
@@ -94,7 +95,7 @@ def build(
     projects = kit.extractor.extract(report.text, sentences, mentions)
     categories = {p.id: _category(kit.classifier, p) for p in projects}
     resolutions = resolver.resolve_all(reported_mentions(mentions, projects))
-    return locate(report, region, projects, resolutions, categories)
+    return locate(report, region, projects, resolutions, categories, issuer=issuer)
 
 
 def _category(classifier: Classifier, project: Project) -> tuple[str, str]:
@@ -119,8 +120,9 @@ def build_to_folder(
     target = outdir or Path("outputs") / result.report.id
     fmap = render_map(result, basemap=options.basemap, tianditu_key=options.tianditu_key)
     with staged_folder(target) as stage:
-        write_data(result, stage)
+        written = write_data(result, stage)
         write_text_atomic(stage / "map.html", map_html(fmap, offline=options.offline))
+        write_report_json(result, stage, [*written, stage / "map.html"])
     return target, result
 
 

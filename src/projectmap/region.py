@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from projectmap.china import AdminIndex, AdminUnit
 from projectmap.errors import RegionError
@@ -17,9 +18,49 @@ from projectmap.ingest import Report
 
 _CONGRESS = re.compile(r"在[^\n]{0,30}?(?:人民代表大会|人大)")
 _HEAD_CHARS = 2000
+_LEVELS = {1: "province", 2: "city", 3: "county"}
 
 
-def find_region(report: Report, index: AdminIndex, *, override: str | None = None) -> AdminUnit:
+@dataclass(frozen=True)
+class Issuer:
+    """The government that issued a report, and how it was found.
+
+    Attributes
+    ----------
+    unit : AdminUnit
+        The issuing area.
+    chain : tuple of AdminUnit
+        The unit and its ancestors, the unit first.
+    found_by : str
+        ``title``, ``congress_line``, ``text`` or ``option``.
+    """
+
+    unit: AdminUnit
+    chain: tuple[AdminUnit, ...]
+    found_by: str
+
+    @property
+    def code(self) -> str:
+        """The unit's GB/T 2260 code."""
+        return self.unit.code
+
+    def named(self, level: int) -> str | None:
+        """The name of the unit at ``level`` (1 province, 2 city, 3 county) in its chain."""
+        return next((u.name for u in self.chain if u.level == level), None)
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The region as ``report.json`` holds it."""
+        return {
+            "name": self.unit.name,
+            "code": self.unit.code,
+            "level": _LEVELS.get(self.unit.level, str(self.unit.level)),
+            "province": self.named(1),
+            "city": self.named(2),
+            "county": self.named(3),
+        }
+
+
+def find_region(report: Report, index: AdminIndex, *, override: str | None = None) -> Issuer:
     """The issuing region of a report.
 
     Raises
@@ -28,19 +69,27 @@ def find_region(report: Report, index: AdminIndex, *, override: str | None = Non
         When ``override`` names no unit, or the text points to no area.
     """
     if override:
-        return index.find(override)
+        return _issuer(index.find(override), index, "option")
     head = report.text[:_HEAD_CHARS]
-    for text in (report.title or "", *_CONGRESS.findall(head)):
-        unit = _deepest(_units_in(text, index), index)
-        if unit is not None:
-            return unit
+    for found_by, texts in (
+        ("title", [report.title or ""]),
+        ("congress_line", _CONGRESS.findall(head)),
+    ):
+        for text in texts:
+            unit = _deepest(_units_in(text, index), index)
+            if unit is not None:
+                return _issuer(unit, index, found_by)
     unit = _most_named(report.text, index)
     if unit is None:
         raise RegionError(
             f"{report.source}: no issuing government found in its title or text; "
             "say where it is with --region NAME or --region CODE (e.g. --region 420204)"
         )
-    return unit
+    return _issuer(unit, index, "text")
+
+
+def _issuer(unit: AdminUnit, index: AdminIndex, found_by: str) -> Issuer:
+    return Issuer(unit, tuple(index.chain(unit.code)), found_by)
 
 
 def _units_in(text: str, index: AdminIndex, *, short_counties: bool = True) -> list[AdminUnit]:
