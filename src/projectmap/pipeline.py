@@ -12,6 +12,7 @@ from pathlib import Path
 
 from projectmap import china
 from projectmap._files import staged_folder, write_text_atomic
+from projectmap._wordtags import word_tags
 from projectmap.classify import Classifier
 from projectmap.detect import PlaceDetector
 from projectmap.export import write_data, write_report_json
@@ -44,6 +45,7 @@ class Toolkit:
     gazetteer: Gazetteer
     index: china.AdminIndex
     classifier: Classifier
+    words: dict[str, str] = field(default_factory=word_tags)
     extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
     _detector: PlaceDetector | None = None
 
@@ -85,7 +87,7 @@ def build(
     options = options or BuildOptions()
     kit = toolkit or Toolkit.load(options)
     report = read_report(path, max_bytes=options.max_bytes)
-    issuer = find_region(report, kit.index, override=options.region)
+    issuer = find_region(report, kit.index, override=options.region, words=kit.words)
     region = kit.with_region(issuer.code)
     sentences = split_sentences(report.text)
     resolver = Resolver(kit.gazetteer, region.id)
