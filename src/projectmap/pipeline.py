@@ -71,7 +71,15 @@ class Toolkit:
         """The place detector for the current gazetteer, made on first use."""
         if self._detector is None:
             primary = self.gazetteer.primary_names()
-            self._detector = PlaceDetector(primary, set(self.gazetteer.names()) - primary)
+            admin = {
+                name
+                for entry in self.gazetteer.values()
+                if entry.admin_level is not None and entry.admin_level <= 3
+                for name in entry.names
+            }
+            self._detector = PlaceDetector(
+                primary, set(self.gazetteer.names()) - primary, admin_names=admin
+            )
         return self._detector
 
 
