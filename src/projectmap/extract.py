@@ -116,12 +116,15 @@ class ProjectExtractor:
         self, text: str, sentence: Sentence, mentions: Sequence[Mention]
     ) -> list[tuple[_Candidate, str]]:
         out: list[tuple[_Candidate, str]] = []
-        status = "planned"
+        status = self.rules.default_status(f"{sentence.section} {sentence.lead}")
         for start, end in self._clauses(sentence):
             clause = text[start:end]
             status = self.rules.status(clause) or status
-            lead = self._lead_length(clause)
-            for cand in self._objects(text, start + lead, end, mentions):
+            start += self.rules.frame_cut(clause)
+            lead = self._lead_length(text[start:end])
+            predicate = self.rules.predicate_length(text[start + lead : end])
+            verb = predicate > 0 or self.rules.status(text[start:end]) is not None
+            for cand in self._objects(text, start + lead, end, mentions, predicate, verb=verb):
                 out.append((cand, status))
         return out
 
@@ -157,23 +160,85 @@ class ProjectExtractor:
                 i += len(word)
 
     def _objects(
-        self, text: str, start: int, end: int, mentions: Sequence[Mention]
+        self,
+        text: str,
+        start: int,
+        end: int,
+        mentions: Sequence[Mention],
+        predicate: int = 0,
+        *,
+        verb: bool = False,
     ) -> list[_Candidate]:
         obj = text[start:end]
         deng = self._deng(obj)
         listed, rest = (obj[:deng], obj[deng + 1 :]) if deng is not None else (obj, "")
+        if deng is None and predicate:
+            listed = obj[: len(obj) - predicate]  # 发达广场、临沂商城|建成运营
         items = [
             part for s, e in _split_items(listed, start) for part in self._and_split(text, s, e)
         ]
         headed = [self._headed(text, s, e) or self._phased(text, s, e) for s, e in items]
         if all(headed):
             return [c for c in headed if c is not None]
+        sites = self._sites(text, items, headed, mentions, rest, verb=verb)
+        if sites:
+            return sites
         if headed[-1] is not None:
             return self._shared_head(text, items, headed[-1], mentions)
         if deng is not None and self._named_list(items, mentions):
             whole = self._headed(text, start, start + deng + 1 + len(rest.split("、")[0]))
             return [whole] if whole is not None else []
         return []
+
+    def _sites(
+        self,
+        text: str,
+        items: list[tuple[int, int]],
+        headed: list[_Candidate | None],
+        mentions: Sequence[Mention],
+        rest: str,
+        *,
+        verb: bool,
+    ) -> list[_Candidate]:
+        """Items that are named sites, each a project, when the clause builds them.
+
+        ``发达广场、临沂商城建成运营`` and ``完成望湖路、涵辉北路等道路新建工程`` name one
+        project per site; ``磁湖西、孙家湾等地块开发`` (the items are where one programme
+        happens) and ``甲路、乙路等路灯改造`` (something else at the sites) name one.
+        """
+        if not (verb or rest) or (rest and not self.rules.builds_the_items(rest)):
+            return []
+        last = headed[-1]
+        if len(items) > 1 and last is not None and self.rules.ends_weak(last.name):
+            return []  # 蜂烈山路、狮子山路建设: the last item's head is everyone's
+        sites = [self._site(text, s, e, mentions) if c is None else c for (s, e), c in zip(
+            items, headed, strict=True)]  # fmt: skip
+        named = [c for c in sites if c is not None]
+        if len(named) * 3 < len(items) * 2 or any(not c.strong for c in named):
+            return []  # 仁和街道、良渚街道…整治: areas under one programme
+        return [
+            c if c is not None else self._plain_item(text, s, e)
+            for (s, e), c in zip(items, sites, strict=True)
+        ]
+
+    def _plain_item(self, text: str, start: int, end: int) -> _Candidate:
+        """A list item among named sites, taken as one too (国际皮草城 beside 彼得国际酒店)."""
+        name = text[start:end].strip("“”\"' ")
+        at = start + max(0, text[start:end].find(name))
+        return _Candidate(name, at, at + len(name), True)
+
+    def _site(
+        self, text: str, start: int, end: int, mentions: Sequence[Mention]
+    ) -> _Candidate | None:
+        """The item as a named site: mostly covered by place mentions, starting with one."""
+        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        if not inside or inside[0].start - start > 1 or end - start > 24:
+            return None
+        if sum(m.end - m.start for m in inside) * 2 < end - start:
+            return None
+        name = text[start:end].strip("“”\"' ")
+        at = start + text[start:end].index(name) if name else start
+        return _Candidate(name, at, at + len(name), True) if name else None
 
     def _named_list(self, items: list[tuple[int, int]], mentions: Sequence[Mention]) -> bool:
         """Whether most items of a ``甲、乙等…`` list are named places or firms."""
