@@ -44,6 +44,10 @@ class ProjectRules:
     future_words: tuple[str, ...]
     plan_markers: tuple[str, ...]
     collective_heads: tuple[str, ...]
+    verb_starts: tuple[str, ...]
+    count_start: re.Pattern[str]
+    aggregate_heads: tuple[str, ...]
+    pronoun_starts: tuple[str, ...]
 
     @classmethod
     def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
@@ -81,6 +85,10 @@ class ProjectRules:
             future_words=longest_first("future_words"),
             plan_markers=longest_first("plan_markers"),
             collective_heads=longest_first("collective_heads"),
+            verb_starts=longest_first("verb_starts"),
+            count_start=re.compile(data["count_start"]),
+            aggregate_heads=longest_first("aggregate_heads"),
+            pronoun_starts=longest_first("pronoun_starts"),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -105,6 +113,8 @@ class ProjectRules:
         rest = self.quantity.sub("", rest)
         if rest.startswith(CONNECTORS):
             return True  # 地块开发|和业态布局: the name ends before the connector
+        if rest.startswith(self.verb_starts):
+            return True  # 拆炉并网工程|新接入…: the name ends where its predicate begins
         while rest:
             tail = next((t for t in self.tails if rest.startswith(t)), None)
             if tail is None:
@@ -184,14 +194,33 @@ class ProjectRules:
         return best
 
     def ends_weak(self, name: str) -> bool:
-        """Whether a name ends with a weak head (…建设, …改造) and no strong one after it."""
+        """Whether a name ends with weak heads only (…建设, …改造), no 项目 or 工程 among them."""
         run = self.head_run(name)
-        return bool(run) and not any(run.endswith(h) for h in self.strong_heads)
+        return bool(run) and not any(h in run for h in self.strong_heads)
 
     def builds_the_items(self, rest: str) -> bool:
-        """Whether what closes a 等-list says the items themselves are built (等重点项目)."""
+        """Whether what closes a 等-list says the items themselves are built.
+
+        ``等重点项目``, ``等公共服务项目``, ``等5条断头路打通工程``, ``等建设成果``: yes;
+        ``等路灯改造项目`` (something else at the items), ``等地块开发`` (one programme): no.
+        """
         rest = re.sub(r"^(?:[\d一二三四五六七八九十两百千几余多]+[个条座处项批所家])?", "", rest)
-        return rest.startswith(self.collective_heads)
+        if rest.startswith(self.collective_heads) or rest.startswith(self.weak_heads):
+            return True
+        at = min((i for i in (rest.find("项目"), rest.find("工程")) if i >= 0), default=-1)
+        return 0 <= at <= 6 and not any(h in rest[:at] for h in self.weak_heads)
+
+    def aggregate(self, name: str) -> bool:
+        """Whether a name counts or qualifies kinds instead of naming one thing.
+
+        ``12个“口袋公园”``, ``七大购物中心``, ``新港园区重大项目``, ``城市“里子”工程``.
+        """
+        if self.count_start.match(name) and len(re.findall(r"\d+", name)) < 2:
+            return True
+        if name.endswith(self.aggregate_heads) or name.startswith(self.pronoun_starts):
+            return True
+        bare = re.sub(r"“[^”]{1,8}”|\"[^\"]{1,8}\"", "", name)
+        return bare != name and not self.specific(bare, strict=False)
 
     def amount_after(self, rest: str) -> str | None:
         """A quantity right after a name (口袋公园|10个), not one further on (…等18个项目)."""

@@ -88,6 +88,7 @@ class ProjectExtractor:
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
                 if sentence.is_heading and not places:
                     continue  # 聚力项目建设, 精准发力招引项目: headings name topics, not projects
+                cand = self._after_de(cand)
                 amount = (
                     self.rules.amount(cand.name)
                     or self.rules.investment_before(text, cand.start)
@@ -264,9 +265,16 @@ class ProjectExtractor:
         return _Candidate(piece, start, end, True)
 
     def _deng(self, obj: str) -> int | None:
-        """Offset of the ``等`` that closes a list (not the one in ``等级``)."""
-        match = re.search(r"等(?![级次同])", obj)
-        return match.start() if match and match.start() > 0 else None
+        """Offset of the ``等`` that closes a list (not the one in ``等级``).
+
+        A 等 followed by more list items (甲和乙等装备生产项目、丙项目) is inside an item.
+        """
+        for match in re.finditer(r"等(?![级次同])", obj):
+            following = obj[match.end() :].split("、")
+            inside = len(following) > 1 and following[0].endswith(self.rules.count_heads)
+            if match.start() > 0 and not inside:
+                return match.start()
+        return None
 
     def _headed(self, text: str, start: int, end: int) -> _Candidate | None:
         """The span up to its last head, with tails and phases dropped, if it has a head."""
@@ -335,6 +343,18 @@ class ProjectExtractor:
 
     # -- acceptance, status, amount -----------------------------------------------------------
 
+    def _after_de(self, cand: _Candidate) -> _Candidate:
+        """The name after its last 的 and lead words (文松路西北侧的|滨海新城租赁住房项目)."""
+        name, start = cand.name, cand.start
+        bare = re.sub(r"“[^”]*”", lambda m: "_" * len(m.group()), name)
+        at = bare.rfind("的")
+        if at >= 0 and len(name) - at - 1 >= 4 and "等" not in bare[:at]:
+            name, start = name[at + 1 :], start + at + 1
+        lead = self._lead_length(name)
+        if lead and len(name) - lead >= 4:
+            name, start = name[lead:], start + lead
+        return _Candidate(name, start, start + len(name), cand.strong)
+
     def _accept(self, cand: _Candidate, *, concrete: bool, amount: str | None) -> bool:
         name = cand.name
         if (
@@ -343,6 +363,7 @@ class ProjectExtractor:
             or any(name.endswith(p) for p in self.rules.policy_words)
             or name.startswith(self.rules.title_prefixes)
             or self.rules.counts_projects(name, amount)
+            or self.rules.aggregate(name)
         ):
             return False
         if concrete and self.rules.specific(name, strict=False):
@@ -359,7 +380,7 @@ def _after(text: str, end: int) -> str:
 def _split_items(listed: str, offset: int) -> list[tuple[int, int]]:
     """The items of a 、-list, without a leading 与/和/同 (与武汉理工大学)."""
     items, start = [], 0
-    for part in listed.split("、"):
+    for part in re.split("[、暨]", listed):
         skip = len(part) - len(part.lstrip("与和同及"))
         if part[skip:]:
             items.append((offset + start + skip, offset + start + len(part)))
