@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -153,7 +154,12 @@ class ProjectRules:
         Longer phrases are read first (完成投资 is progress, not completion), and a verb
         after 将, 计划 or 力争 only plans. The most advanced status read wins.
         """
-        found: set[str] = set()
+        found = {status for _, _, status in self.status_spans(clause)}
+        return next((s for s in STATUSES if s in found), None)
+
+    def status_spans(self, clause: str) -> list[tuple[int, int, str]]:
+        """Where a clause's status verbs stand, and the status each gives, in text order."""
+        spans: list[tuple[int, int, str]] = []
         taken = [False] * len(clause)
         for word, status in self._status_phrases():
             for match in re.finditer(re.escape(word), clause):
@@ -162,8 +168,26 @@ class ProjectRules:
                 taken[match.start() : match.end()] = [True] * len(word)
                 before = clause[max(0, match.start() - 4) : match.start()]
                 future = any(f in before for f in self.future_words)
-                found.add("planned" if future else status)
-        return next((s for s in STATUSES if s in found), None)
+                spans.append((match.start(), match.end(), "planned" if future else status))
+        return sorted(spans)
+
+    def status_of(
+        self, clause: str, start: int, end: int, names: Sequence[tuple[int, int]] = ()
+    ) -> str | None:
+        """The status of the project named at ``clause[start:end]``.
+
+        The verb right after it (甲项目点火投产), else the nearest one before it (完成甲),
+        else the clause's; verbs inside project names (提质增效) do not count. A plan
+        verb before it (支持, 助推) makes a later completion a goal: planned.
+        """
+        spans = [s for s in self.status_spans(clause) if not any(a <= s[0] < b for a, b in names)]
+        before = [s for s in spans if s[1] <= start]
+        after = [s for s in spans if s[0] >= end]
+        framed = any(s[2] == "planned" for s in before)
+        if after:
+            status = after[0][2]
+            return "planned" if framed and status == "completed" else status
+        return before[-1][2] if before else self.status(clause)
 
     def _status_phrases(self) -> list[tuple[str, str]]:
         pairs = [(w, s) for s, words in self.status_words.items() for w in words]
