@@ -110,7 +110,7 @@ class ProjectRules:
 
     def only_tail(self, rest: str) -> bool:
         """Whether what follows a head is only tails, a phase, an amount or a connector."""
-        rest = self.phase.sub("", rest).strip("“”\"'、 ")
+        rest = self.phase.sub("", rest).strip("“”‘’\"'、 ")
         rest = self.quantity.sub("", rest)
         if rest.startswith(CONNECTORS):
             return True  # 地块开发|和业态布局: the name ends before the connector
@@ -208,12 +208,16 @@ class ProjectRules:
             rest = rest[: -len(word)]
         return len(clause) - len(rest) - cut if rest else 0
 
-    def frame_cut(self, clause: str) -> int:
-        """Where a clause's object begins after a framing verb (赴…调研|临港产业园项目)."""
+    def frame_cut(self, clause: str, barrier: int | None = None) -> int:
+        """Where a clause's object begins after a framing verb (赴…调研|临港产业园项目).
+
+        A verb after ``barrier``, where a list of subjects ends (甲、乙等企业|完成升级改造),
+        is the list's predicate, no frame.
+        """
         best = 0
         for word in self.frame_words:
             at = clause.rfind(word)
-            if at >= 0 and len(clause) - at - len(word) >= 4:
+            if at >= 0 and len(clause) - at - len(word) >= 4 and (barrier is None or at < barrier):
                 best = max(best, at + len(word))
         return best
 
@@ -243,6 +247,13 @@ class ProjectRules:
             return True
         if name.endswith(self.aggregate_heads) or name.startswith(self.pronoun_starts):
             return True
+        rest = name[: len(name) - len(self.head_run(name))]
+        if (
+            len(rest) <= 6
+            and rest.endswith(("区", "市", "县"))
+            and rest[-2:-1] not in "户片小园城社"
+        ):
+            return True  # 黄石港区项目建设: the area's works, no one work
         bare = re.sub(r"“[^”]{1,8}”|\"[^\"]{1,8}\"", "", name)
         return bare != name and not self.specific(bare, strict=False)
 

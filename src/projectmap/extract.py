@@ -132,7 +132,7 @@ class ProjectExtractor:
             clause = _masked(text, start, end, mentions)  # 开发区 is no 开发
             status = self.rules.status(clause) or status
             at = start
-            start += self.rules.frame_cut(clause)
+            start += self.rules.frame_cut(clause, _subjects_end(text, start, end, mentions))
             lead = self._lead_length(text[start:end])
             predicate = self.rules.predicate_length(text[start + lead : end])
             verb = predicate > 0 or self.rules.status(text[start:end]) is not None
@@ -267,6 +267,8 @@ class ProjectExtractor:
             left = self._headed(text, start, start + match.start())
             right = self._headed(text, start + match.end(), end)
             if left is not None and left.strong and right is not None:
+                if not self.rules.specific(right.name):
+                    break  # …续建工程和配套设施工程: the second is the first's
                 return [(start, start + match.start()), (start + match.end(), end)]
         return [(start, end)]
 
@@ -335,9 +337,10 @@ class ProjectExtractor:
             else lead.part is None and lead.end + len(head) == last.end
         )
         if not place_then_head or not all(self._complete(i, mentions) for i in earlier):
+            placed = any(whole.start <= m.start and m.end <= whole.end for m in mentions)
             return (
                 [whole]
-                if self._named_list(items, mentions) or self.rules.specific(whole.name)
+                if self._named_list(items, mentions) or (placed and self.rules.specific(whole.name))
                 else []
             )
         out = [_Candidate(text[s:e] + head, s, e, last.strong) for s, e in items[:-1]]
@@ -372,7 +375,7 @@ class ProjectExtractor:
     def _accept(self, cand: _Candidate, *, concrete: bool, amount: str | None) -> bool:
         name = cand.name
         if (
-            len(name) < 4
+            len(name) < 3
             or len(name) > 48
             or any(name.endswith(p) for p in self.rules.policy_words)
             or name.startswith(self.rules.title_prefixes)
@@ -383,6 +386,15 @@ class ProjectExtractor:
         if concrete and self.rules.specific(name, strict=False):
             return True
         return cand.strong and self.rules.specific(name)
+
+
+def _subjects_end(text: str, start: int, end: int, mentions: Sequence[Mention]) -> int | None:
+    """Where a clause's list of places begins (甲、乙、丙四个街道…), if it opens with one."""
+    deng = text.find("等", start, end)
+    for m in mentions:
+        if start <= m.start and m.end < end and text[m.end : m.end + 1] == "、":
+            return m.end - start if deng < 0 else min(m.end, deng) - start
+    return deng - start if deng >= 0 else None
 
 
 def _masked(text: str, start: int, end: int, mentions: Sequence[Mention]) -> str:
