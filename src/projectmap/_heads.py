@@ -260,7 +260,10 @@ class ProjectRules:
     def amount_after(self, rest: str) -> str | None:
         """A quantity right after a name (口袋公园|10个), not one further on (…等18个项目)."""
         match = self.quantity.match(rest)
-        return match.group() if match else None
+        if match:
+            return match.group()
+        invest = self.investment.match(rest)
+        return self.amount(invest.group()) if invest else None  # 甲项目|总投资25亿元
 
     def counts_projects(self, name: str, amount: str | None) -> bool:
         """Whether a name counts projects (重点项目86个, 7个技改类项目) instead of naming one."""
