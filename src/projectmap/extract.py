@@ -97,7 +97,7 @@ class ProjectExtractor:
         return _with_ids([self._with_later_amount(text, p) for p in projects])
 
     def _with_later_amount(self, text: str, project: Project) -> Project:
-        """A project's amount from a later sentence about it (甲项目总投资25亿元), if it has none."""
+        """A project's amount from a later sentence about it (甲项目总投资25亿元)."""
         if project.amount is not None:
             return project
         at = text.find(project.name, project.end)
