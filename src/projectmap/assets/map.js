@@ -34,6 +34,7 @@ function projectmapApp(map, data) {
   var bases = {};
   var region = null;
   var panel = null;
+  var foldPanel = null;
   var legend = null;
   var layers = null;
   var notice = null;
@@ -313,6 +314,7 @@ function projectmapApp(map, data) {
   function focusProject(id) {
     var p = data.projects[id];
     if (!p) { return; }
+    if (narrow && foldPanel) { foldPanel(true); }
     var g = showGroup(p.category);
     var pin = (pins[id] || [])[0];
     var shape = (shapes[id] || [])[0];
@@ -346,6 +348,7 @@ function projectmapApp(map, data) {
 
   function focusPlace(p) {
     var latlng = shown(p.latlng);
+    if (narrow && foldPanel) { foldPanel(true); }
     if (p.bounds) {
       fitTo(L.latLngBounds(shown(p.bounds[0]), shown(p.bounds[1])));
     } else {
@@ -446,6 +449,7 @@ function projectmapApp(map, data) {
     }
     L.DomEvent.on(toggle, "click", function () { set(!root.classList.contains("pm-collapsed")); });
     set(narrow);
+    return set;
   }
 
   function buildPanel() {
@@ -468,7 +472,7 @@ function projectmapApp(map, data) {
     L.DomEvent.disableClickPropagation(root);
     L.DomEvent.disableScrollPropagation(root);
     panel = root;
-    folding(root, toggle, "☰ 项目列表 (" + data.order.length + ")", "−");
+    foldPanel = folding(root, toggle, "☰ 项目列表 (" + data.order.length + ")", "−");
     return root;
   }
 
