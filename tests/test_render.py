@@ -318,8 +318,8 @@ def test_tianditu_uses_the_key_for_vector_and_label_tiles(sample_result):
     bases = app_data(m)["basemaps"]
     (tianditu,) = [b for b in bases if b["id"] == "tianditu"]
     tiles = tianditu["tiles"]
-    assert [("vec_w" in t["url"], "cva_w" in t["url"]) for t in tiles] == [(True, False),
-                                                                           (False, True)]  # fmt: skip
+    kinds = [("vec_w" in t["url"], "cva_w" in t["url"]) for t in tiles]
+    assert kinds == [(True, False), (False, True)]
     assert all("tk=a%20b%26c" in t["url"] and "天地图" in t["attribution"] for t in tiles)
     assert tianditu["shown"] and tianditu["datum"] == "wgs84"
     assert list(pin(m, "p02")["geometry"]["coordinates"]) == [114.95, 30.175]

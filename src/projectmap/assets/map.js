@@ -221,7 +221,8 @@ function projectmapApp(map, data) {
     return box;
   }
 
-  /* Room the popup keeps free: right of the open panel, below the layer control. */
+  /* Room the popup keeps free: right of the open panel, below the layer control, clear of
+   the open legend. */
   function room() {
     var size = map.getSize(), frame = map.getContainer().getBoundingClientRect();
     var left = 20, top = 20;
@@ -230,9 +231,14 @@ function projectmapApp(map, data) {
       if (r.right - frame.left < size.x / 2) { left = r.right - frame.left + 12; }
     }
     if (layers) { top = Math.max(top, layers.getContainer().getBoundingClientRect().bottom - frame.top + 12); }
+    var width = Math.max(200, Math.min(360, size.x - left - 40));
+    var bottomRight = [20, 20];
+    if (legend && !legend.classList.contains("pm-collapsed")) {
+      var g = legend.getBoundingClientRect();
+      bottomRight = size.x - left - g.width - 40 >= width ? [g.width + 20, 20] : [20, g.height + 20];
+    }
     return {
-      topLeft: [left, top],
-      width: Math.max(200, Math.min(360, size.x - left - 40)),
+      topLeft: [left, top], bottomRight: bottomRight, width: width,
       height: Math.max(160, Math.min(340, size.y - top - 70))
     };
   }
@@ -241,7 +247,8 @@ function projectmapApp(map, data) {
     var r = room();
     L.popup({
       maxWidth: r.width, minWidth: Math.min(240, r.width), maxHeight: r.height,
-      offset: offset || [0, 0], autoPanPaddingTopLeft: r.topLeft, autoPanPaddingBottomRight: [20, 20],
+      offset: offset || [0, 0], autoPanPaddingTopLeft: r.topLeft,
+      autoPanPaddingBottomRight: r.bottomRight,
       className: className
     }).setLatLng(latlng).setContent(content).openOn(map);
   }
