@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from projectmap._labels import REASON_WORDS, STATUS_WORDS, area_word, region_word
-from projectmap._mapdata import MapData, Project, precision_text, rounded, text, texts
+from projectmap._mapdata import MapData, Project, precision_text, rounded, texts
+from projectmap._mapstyle import text
 from projectmap.locate import BuildResult
 
 
