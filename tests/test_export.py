@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
@@ -15,6 +16,7 @@ from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point
 
 from conftest import HOSTILE_NAME, HOSTILE_SENTENCE, build_sample_result
 from projectmap._tables import PROJECTS_CSV, neutralised
+from projectmap.errors import OutputError
 from projectmap.export import (
     GPKG_DATE,
     PLACE_PROPERTIES,
@@ -237,17 +239,31 @@ def test_geopackages_written_by_threads_at_once_are_identical(tmp_path):
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda path: write_geopackage(result, path), paths))
     assert len({path.read_bytes() for path in paths}) == 1
-    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
 
 
-@pytest.mark.parametrize("before", [None, "2011-11-11T11:11:11.000Z"])
-def test_geopackage_leaves_gdal_config_as_it_was(tmp_path, before):
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
-    try:
-        write_geopackage(hand_made_result(), tmp_path / "projects.gpkg")
-        assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") == before
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+def test_geopackage_is_a_valid_ogc_geopackage_gdal_reads(written):
+    folder, _result = written
+    path = folder / "projects.gpkg"
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10300
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        (srs,) = db.execute("SELECT organization FROM gpkg_spatial_ref_sys WHERE srs_id = 4326")
+        assert srs == ("EPSG",)
+        dates = {d for (d,) in db.execute("SELECT last_change FROM gpkg_contents")}
+    assert dates == {GPKG_DATE}
+    info = pyogrio.read_info(path, layer="projects_points", force_total_bounds=True)
+    assert info["crs"] == "EPSG:4326" and info["driver"] == "GPKG"
+    back = pyogrio.read_dataframe(path, layer="projects_points")
+    assert tuple(info["total_bounds"]) == pytest.approx(tuple(back.total_bounds))
+    assert info["features"] == len(back) > 0
+
+
+def test_geopackage_that_cannot_be_written_is_a_clear_error(tmp_path):
+    target = tmp_path / "projects.gpkg"
+    target.mkdir()  # a folder where the file should go
+    with pytest.raises(OutputError, match=r"projects\.gpkg"):
+        write_geopackage(hand_made_result(), target)
 
 
 def test_an_empty_build_still_writes_every_file(tmp_path):

@@ -8,28 +8,27 @@ Chinese, features in text order.
 The GeoPackage, for QGIS, holds one layer per geometry type, each with its type
 declared (``projects_points``, ``projects_lines``, ``projects_polygons``, and the
 non-spatial table ``projects_unlocated``; the same for ``places``). It is written
-through pyogrio with the same geometry; lists are joined with ``、`` as in the CSV. GDAL
-stamps the current time into ``gpkg_contents``; :data:`GPKG_DATE` is stamped
-instead, so two runs with the same GDAL give the same bytes.
+with ``sqlite3`` (:mod:`projectmap._gpkg`), not GDAL, with the same geometry; lists
+are joined with ``、`` as in the CSV. :data:`GPKG_DATE` is stamped as the layers'
+``last_change`` instead of the clock, so two runs give the same bytes.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import threading
+import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from projectmap import _gpkg
 from projectmap._files import atomic_path, write_text_atomic
 from projectmap._tables import projects_csv, unresolved_csv
 from projectmap.errors import OutputError
@@ -50,23 +49,17 @@ INTEGER_PROPERTIES = frozenset({"precision", "start", "end"})
 DIGITS = 6
 #: The ``last_change`` time stamped into the GeoPackage instead of the clock.
 GPKG_DATE = "2000-01-01T00:00:00.000Z"
-#: GDAL's configuration is process-wide: threads write GeoPackages one at a time, so that
-#: one thread's restore cannot unset the date while another is writing.
-_GPKG_LOCK = threading.Lock()
 #: The GeoPackage's layer families: the single type each holds, and its declared type.
 GPKG_KINDS = {
     "points": ("Point", "MultiPoint"),
     "lines": ("LineString", "MultiLineString"),
     "polygons": ("Polygon", "MultiPolygon"),
 }
-#: GDAL options while writing: the fixed date, and no fsync per layer (the file is
-#: written to a temporary name and renamed into place whole).
 _MULTI = {
     "Point": shapely.multipoints,
     "LineString": shapely.multilinestrings,
     "Polygon": shapely.multipolygons,
 }
-_GPKG_CONFIG = {"OGR_CURRENT_DATE": GPKG_DATE, "OGR_SQLITE_SYNCHRONOUS": "OFF"}
 
 
 def geometry_json(geometry: BaseGeometry | None) -> dict[str, Any] | None:
@@ -185,40 +178,28 @@ def _text(value: Any) -> str | None:
 def write_geopackage(result: BuildResult, path: Path) -> None:
     """Write projects and places to a GeoPackage, one layer per geometry type, atomically.
 
-    Every spatial layer declares its geometry type (``MultiPoint``,
-    ``MultiLineString``, ``MultiPolygon``), so QGIS opens each directly.
+    Every spatial layer declares its geometry type (``MULTIPOINT``,
+    ``MULTILINESTRING``, ``MULTIPOLYGON``), so QGIS opens each directly.
 
     Raises
     ------
     OutputError
-        When GDAL cannot write the file.
+        When the file cannot be written.
     """
     layers = {
         **gpkg_layers(result.projects, PROJECT_PROPERTIES, "projects"),
         **gpkg_layers(result.places, PLACE_PROPERTIES, "places"),
     }
-    with _GPKG_LOCK, atomic_path(path) as tmp, _gdal_config(_GPKG_CONFIG):
-        for name, layer in layers.items():
-            kind = GPKG_KINDS.get(name.rsplit("_", 1)[1])
-            options = {"geometry_type": kind[1], "promote_to_multi": True} if kind else {}
-            try:
-                pyogrio.write_dataframe(layer, tmp, layer=name, driver="GPKG", **options)
-            except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-                raise OutputError(f"{path}: GDAL cannot write layer {name!r} ({exc})") from exc
-
-
-@contextmanager
-def _gdal_config(options: dict[str, str]) -> Iterator[None]:
-    """Set GDAL configuration options for the block, then restore the earlier values.
-
-    pyogrio has no per-call options; hold ``_GPKG_LOCK`` around the block.
-    """
-    before = {key: pyogrio.get_gdal_config_option(key) for key in options}
-    pyogrio.set_gdal_config_options(options)
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options(before)
+    types = {}
+    for name in layers:
+        kind = GPKG_KINDS.get(name.rsplit("_", 1)[1])
+        if kind is not None:
+            types[name] = kind[1].upper()
+    with atomic_path(path) as tmp:
+        try:
+            _gpkg.write(tmp, layers, types, GPKG_DATE)
+        except sqlite3.Error as exc:
+            raise OutputError(f"{path}: cannot write the GeoPackage ({exc})") from exc
 
 
 def write_data(result: BuildResult, folder: Path) -> list[Path]:
