@@ -8,6 +8,7 @@ Tile requests are refused in both, as behind a firewall that blocks the tile ser
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import subprocess
@@ -39,6 +40,7 @@ LAYERS = [
     "下陆区 边界", "工业技改 (1)", "基础设施 (2)", "城市更新 (2)", "生态环境 (1)", "社会民生 (1)",
     "其他 (1, 0 on map)",
 ]  # fmt: skip
+HOSTILE_LABEL = "工业<img src=x onerror=alert(5)>\"技改'"
 BASES = ["OpenStreetMap", "仅轮廓（无底图）", "高德地图 AMap (GCJ-02)"]
 CATEGORIES = ["industry", "infrastructure", "urban_renewal", "environment", "public_services",
               "other"]  # fmt: skip
@@ -75,6 +77,10 @@ def site(tmp_path_factory: pytest.TempPathFactory, sample_result: BuildResult) -
     m = render_map(sample_result)
     (root / "cdn.html").write_text(map_html(m, cdn=True), encoding="utf-8")
     (root / "offline.html").write_text(map_html(m), encoding="utf-8")
+    projects = sample_result.projects.copy()
+    projects.loc[projects["id"] == "p02", "category_label"] = HOSTILE_LABEL
+    hostile = dataclasses.replace(sample_result, projects=projects)
+    (root / "hostile.html").write_text(map_html(render_map(hostile)), encoding="utf-8")
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -298,6 +304,25 @@ def _covered(page: Any) -> float:
 
 def test_the_desktop_layout_leaves_most_of_the_map_free(visit):
     assert _covered(visit.page) <= 0.5
+
+
+def test_a_hostile_category_label_shows_literally_in_the_layer_control(browser, site):
+    context, visit = _open(browser, site, "hostile", (1280, 800))
+    labels = visit.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert f"{HOSTILE_LABEL} (1)" in [label.strip() for label in labels]
+    assert visit.page.locator(".leaflet-control-layers img").count() == 0
+    visit.assert_clean()
+    context.close()
+
+
+def test_the_fullscreen_button_fills_the_screen(visit):
+    page = visit.page
+    page.locator(".pm-fullscreen a").click()
+    page.wait_for_function(
+        "document.fullscreenElement !== null || "
+        "document.querySelector('.leaflet-container').classList.contains('pm-fullscreen-on')"
+    )
+    visit.assert_clean()
 
 
 def test_the_readme_picture_script_writes_a_screenshot(tmp_path, site):
