@@ -18,7 +18,6 @@ GeoDataFrames (WGS-84, EPSG:4326) have these columns, in this order.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ import geopandas as gpd
 from shapely.geometry import GeometryCollection, MultiLineString, MultiPoint, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
-from projectmap.detect import Mention
 from projectmap.extract import Project
 from projectmap.gazetteer import Entry
 from projectmap.ingest import Report
@@ -83,31 +81,6 @@ class BuildResult:
     def unresolved(self) -> gpd.GeoDataFrame:
         """Place mentions with no gazetteer entry."""
         return self.places[self.places["gazetteer_id"].isna()]
-
-
-def reported_mentions(mentions: Sequence[Mention], projects: Sequence[Project]) -> list[Mention]:
-    """The mentions a build reports: those in a sentence that names a project.
-
-    A gazetteer name counts anywhere in such a sentence (``把握团城山地区人气旺盛`` sets
-    the scene of the projects after it); a name found only by its shape counts only
-    inside a project. Mentions in sentences without projects locate nothing.
-    """
-    by_sentence: dict[int, list[Project]] = {}
-    for project in projects:
-        by_sentence.setdefault(project.sentence.start, []).append(project)
-    starts = sorted(by_sentence)
-    kept = []
-    for mention in mentions:
-        at = bisect.bisect_right(starts, mention.start) - 1
-        if at < 0:
-            continue
-        siblings = by_sentence[starts[at]]
-        if mention.end > siblings[0].sentence.end:
-            continue
-        inside = any(p.start <= mention.start and mention.end <= p.end for p in siblings)
-        if inside or mention.how == "gazetteer":
-            kept.append(mention)
-    return kept
 
 
 def locate(
