@@ -23,12 +23,14 @@ from shapely.geometry import Point
 
 from conftest import HOSTILE_SENTENCE, build_sample_result
 from projectmap import _mapassets
+from projectmap._labels import REASON_WORDS
 from projectmap._mapassets import MapApp, PinCluster, script_json
 from projectmap._mapdata import map_data
 from projectmap._mappage import _unique_labels, mark_spans, page_data
 from projectmap.errors import MapError, ProjectmapError
 from projectmap.locate import PLACE_COLUMNS, PROJECT_COLUMNS, BuildResult
 from projectmap.render import base_layers, map_html, render_map
+from projectmap.resolve import REASONS
 
 SIZE_LIMIT = 1_500_000
 
@@ -223,6 +225,10 @@ def test_popup_data_marks_the_place_mentions(sample_map):
         ("", [], [("", False)]),
     ],
 )  # fmt: skip
+def test_every_reason_has_chinese_words():
+    assert set(REASON_WORDS) == set(REASONS)
+
+
 def test_mark_spans(sentence, mentions, pieces):
     assert mark_spans(sentence, mentions) == pieces
 

@@ -84,8 +84,8 @@ def project_places(result: BuildResult) -> dict[str, list[dict[str, Any]]]:
         place = {
             "mention": text(row.get("mention")), "name": text(row.get("name")),
             "id": text(row.get("gazetteer_id")), "type": kind,
-            "precision": precision_text(row.get("precision"), None, area or region)
-            if text(row.get("gazetteer_id")) else "未定位",
+            "precision": "未定位" if row.get("geometry") is None
+            else precision_text(row.get("precision"), None, area or region),
             "reason": REASON_WORDS.get(reason, reason), "explanation": text(row.get("explanation")),
         }  # fmt: skip
         for pid in texts(row.get("project_ids")):
