@@ -215,6 +215,10 @@ def test_popup_data_marks_the_place_mentions(sample_map):
     assert project["status"] == "在建"
 
 
+def test_every_reason_has_chinese_words():
+    assert set(REASON_WORDS) == set(REASONS)
+
+
 @pytest.mark.parametrize(
     ("sentence", "mentions", "pieces"),
     [
@@ -225,10 +229,6 @@ def test_popup_data_marks_the_place_mentions(sample_map):
         ("", [], [("", False)]),
     ],
 )  # fmt: skip
-def test_every_reason_has_chinese_words():
-    assert set(REASON_WORDS) == set(REASONS)
-
-
 def test_mark_spans(sentence, mentions, pieces):
     assert mark_spans(sentence, mentions) == pieces
 
