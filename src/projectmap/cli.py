@@ -20,7 +20,6 @@ from projectmap.errors import ProjectmapError
 if TYPE_CHECKING:
     from projectmap.pipeline import BuildOptions
 
-DEFAULT_GAZETTEER = Path("gazetteer")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -64,14 +63,25 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
+def _gazetteer_option(parser: argparse.ArgumentParser, *, required_folder: bool = True) -> None:
+    default = Path("gazetteer") if required_folder else None
+    where = "./gazetteer" if required_folder else "./gazetteer if present, else built-in"
     parser.add_argument(
-        "--gazetteer",
-        type=Path,
-        default=DEFAULT_GAZETTEER,
-        metavar="DIR",
-        help="gazetteer folder (default: ./gazetteer)",
-    )
+        "--gazetteer", type=Path, default=default, metavar="DIR",
+        help=f"gazetteer folder (default: {where})",
+    )  # fmt: skip
+
+
+def _say_gazetteer(options: BuildOptions) -> None:
+    """One line when no gazetteer folder is read: the built-in skeleton is used instead."""
+    from projectmap.pipeline import gazetteer_folder
+
+    if gazetteer_folder(options) is None:
+        print(
+            "projectmap: no gazetteer/ folder here; using the built-in China admin skeleton "
+            "(pass --gazetteer DIR to add your own places)",
+            file=sys.stderr,
+        )
 
 
 # --- build ---------------------------------------------------------------------------------
@@ -102,7 +112,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="build N reports at a time, in N processes (default 1)",
     )
-    _gazetteer_option(build)
+    _gazetteer_option(build, required_folder=False)
     build.add_argument(
         "--region",
         metavar="NAME|CODE",
@@ -113,9 +123,12 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "--tianditu-key", metavar="KEY", help="your Tianditu key (--basemap tianditu)"
     )
     build.add_argument(
-        "--offline",
+        "--cdn",
         action="store_true",
-        help="inline the map's JavaScript and CSS so it opens with no network",
+        help="link the map's JavaScript and CSS to public CDNs instead of inlining them",
+    )
+    build.add_argument(
+        "--offline", action="store_true", help="the default (kept for old scripts): no effect"
     )
     build.add_argument(
         "--max-size",
@@ -137,9 +150,10 @@ def _build(args: argparse.Namespace) -> int:
         region=args.region,
         basemap=args.basemap,
         tianditu_key=args.tianditu_key,
-        offline=args.offline,
+        cdn=args.cdn,
         max_bytes=int(args.max_size * 1_000_000),
     )
+    _say_gazetteer(options)
     if len(args.reports) == 1 and not args.reports[0].is_dir():
         outdir, result = build_to_folder(args.reports[0], args.output, options=options)
         print(summary(result, outdir))
@@ -216,7 +230,7 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
         help="where compare.csv, compare.geojson and map.html go "
         "(default: outputs/compare-<old-id>-<new-id>)",
     )
-    _gazetteer_option(compare)
+    _gazetteer_option(compare, required_folder=False)
     compare.add_argument(
         "--region", metavar="NAME|CODE", help="the issuing area of both, when titles do not say"
     )
@@ -230,6 +244,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     _quiet_jieba()
     options = BuildOptions(gazetteer=args.gazetteer, region=args.region)
+    _say_gazetteer(options)
     comparison = compare_reports(args.old, args.new, options=options)
     outdir = args.output or Path("outputs") / f"compare-{report_id(args.old)}-{report_id(args.new)}"
     write_comparison(comparison, outdir)

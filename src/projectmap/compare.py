@@ -63,7 +63,7 @@ class Listed:
             name=str(props["name"]),
             status=str(props.get("status") or "unknown"),
             places=tuple(str(p) for p in props.get("places") or ()),
-            place_ids=tuple(str(p) for p in props.get("place_ids") or ()),
+            place_ids=tuple(str(p) for p in props.get("place_ids") or () if p),
             sentence=str(props.get("sentence") or ""),
             geometry=geometry,
         )
