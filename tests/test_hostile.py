@@ -10,6 +10,7 @@ Large inputs (the 50 MB report) are generated at test time, not committed.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -109,6 +110,8 @@ def previous(tmp_path):
     folder = tmp_path / "out"
     write_data(build_sample_result(), folder)
     (folder / "map.html").write_text("<!doctype html><title>old</title>", encoding="utf-8")
+    files = sorted(p.name for p in folder.iterdir())
+    (folder / "report.json").write_text(json.dumps({"files": [*files, "report.json"]}), "utf-8")
     return folder
 
 

@@ -9,13 +9,12 @@ the same offsets whatever file it came in.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from projectmap._docx import docx_text
 from projectmap._pdf import pdf_text
 from projectmap.errors import InputError
 
@@ -67,53 +66,6 @@ def read_text(path: Path, data: bytes, decode: Callable[..., str]) -> str:
     if suffix in HTML_SUFFIXES or looks_like_html(raw):
         return html_to_text(raw)
     return raw
-
-
-# --- Word ----------------------------------------------------------------------------------
-
-
-def docx_text(data: bytes, *, name: str) -> str:
-    """The paragraphs and table rows of a Word file's body, in order, one a line.
-
-    Table cells are separated by a tab; a merged cell counts once.
-
-    Raises
-    ------
-    InputError
-        When the file is not a Word document.
-    """
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        if "word/document.xml" not in zipfile.ZipFile(io.BytesIO(data)).namelist():
-            raise InputError(f"{name}: is a ZIP archive but not a Word file; unzip it first")
-        document = docx.Document(io.BytesIO(data))
-        return "\n".join(_docx_lines(document))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError) as exc:
-        if isinstance(exc, InputError):
-            raise
-        raise InputError(f"{name}: is not a readable Word file ({type(exc).__name__})") from exc
-
-
-def _docx_lines(document: Any) -> Iterator[str]:
-    from docx.table import Table
-
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            yield from _table_rows(block)
-        else:
-            yield block.text
-
-
-def _table_rows(table: Any) -> Iterator[str]:
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
-                cells.append(" ".join(cell.text.split()))
-        yield "\t".join(cells)
 
 
 # --- HTML ----------------------------------------------------------------------------------

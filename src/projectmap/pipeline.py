@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from projectmap import china
-from projectmap._files import staged_folder, write_text_atomic
+from projectmap._files import write_text_atomic
+from projectmap._outdir import staged_folder
 from projectmap.classify import Classifier
 from projectmap.detect import PlaceDetector
 from projectmap.export import write_data, write_report_json
@@ -119,7 +120,7 @@ def build_to_folder(
     result = build(path, options=options, toolkit=toolkit)
     target = outdir or Path("outputs") / result.report.id
     fmap = render_map(result, basemap=options.basemap, tianditu_key=options.tianditu_key)
-    with staged_folder(target) as stage:
+    with staged_folder(target, inputs=[Path(path)]) as stage:
         written = write_data(result, stage)
         write_text_atomic(stage / "map.html", map_html(fmap, offline=options.offline))
         write_report_json(result, stage, [*written, stage / "map.html"])
