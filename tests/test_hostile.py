@@ -40,6 +40,24 @@ REPORT_ERRORS: dict[str, str | None] = {
     "no-title.txt": r"no-title\.txt: no issuing government found in its title or text; "
     r"say where it is with --region NAME or --region CODE",
     "scripts.html": None,
+    "only-invisible.txt": r"only-invisible\.txt: holds no readable text; pass a report with text",
+    "big5-traditional.txt": None,
+    "utf16le-no-bom.txt": None,
+    "utf16be-no-bom.txt": None,
+    "zero-width-and-bidi.txt": None,
+    "formula-cells.txt": None,
+}
+
+#: Reports that build: (region, least number of projects, names that must be found).
+#: Traditional characters are read as simplified, and zero-width and bidi controls are
+#: dropped, so the names match the gazetteer; neither reaches an output.
+REPORT_BUILDS: dict[str, tuple[str, int, tuple[str, ...]]] = {
+    "scripts.html": ("下陆区", 1, ()),
+    "big5-traditional.txt": ("下陆区", 10, ("团城山", "安达路餐饮示范街", "大江环科")),
+    "utf16le-no-bom.txt": ("下陆区", 10, ("团城山", "安达路餐饮示范街", "大江环科")),
+    "utf16be-no-bom.txt": ("下陆区", 5, ("大江环科",)),
+    "zero-width-and-bidi.txt": ("下陆区", 10, ("团城山", "安达路餐饮示范街", "大江环科")),
+    "formula-cells.txt": ("下陆区", 2, ("安达路",)),
 }
 
 #: Gazetteer → (lines ``gazetteer check`` prints, the error ``build`` prints or None).
@@ -87,6 +105,57 @@ GAZETTEER_OUTCOMES: dict[str, tuple[list[str], str | None]] = {
         r"correct the parent of one of them",
     ),
 }
+
+
+def _field_error(field: str, detail: str) -> tuple[list[str], str]:
+    """A feature whose field has the wrong type: the same line from check and from build."""
+    line = rf"places\.geojson:feature 1: entry \S+ field '{field}' {detail}"
+    return [rf"error: {line}"], line
+
+
+GAZETTEER_OUTCOMES.update(
+    {
+        "features-numbers": (
+            [r"error: places\.geojson:feature 1: expected a GeoJSON Feature, got int$"],
+            r"places\.geojson:feature 1: expected a GeoJSON Feature, got int$",
+        ),
+        "features-object": (
+            [r"error: places\.geojson: field 'features' is not a list of Features$"],
+            r"features-object/places\.geojson: field 'features' is dict, not a list of Features$",
+        ),
+        "admin-level-text": _field_error(
+            "admin_level", r"is 'three'; use a whole number from 1 to 5"
+        ),
+        "admin-level-out-of-range": _field_error("admin_level", r"is 9; use a whole number from 1"),
+        "aliases-text": _field_error("aliases", r"is not a list of strings$"),
+        "id-object": _field_error("id", r"is <dict>, not text; write it as a string$"),
+        "name-list": _field_error("name", r"is <list>, not text; write it as a string$"),
+        "geometry-text-coordinates": (
+            [
+                r"error: places\.geojson:feature 1: entry '420204/x' has a geometry that does not "
+                r"parse \(TypeError: .*\); fix its coordinates or set geometry to null$"
+            ],
+            r"places\.geojson:feature 1: entry '420204/x' has a geometry that does not parse "
+            r"\(TypeError: .*\); fix its coordinates or set geometry to null$",
+        ),
+        "properties-list": (
+            [r"error: places\.geojson:feature 1: field 'properties' is not an object$"],
+            r"places\.geojson:feature 1: field 'properties' is not an object$",
+        ),
+        "not-a-collection": (
+            [r"error: places\.geojson: expected a GeoJSON FeatureCollection"],
+            r"not-a-collection/places\.geojson: expected a GeoJSON FeatureCollection$",
+        ),
+        "not-utf8": (
+            [
+                r"error: places\.geojson: cannot be read \('utf-8' codec can't decode .*\); "
+                r"save it as UTF-8$"
+            ],
+            r"not-utf8/places\.geojson: is not UTF-8 text \(invalid start byte\); save it as "
+            r"UTF-8$",
+        ),
+    }
+)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -153,6 +222,28 @@ def test_a_hostile_report_fails_cleanly(name, earlier, previous, tmp_path, capsy
 INJECTED = ("<script>alert(5)", "</script><img", "<img src=x", "<!--。", '"双引号"')
 #: Scripts, handlers and links of the page itself: dropped when the report is read.
 DROPPED = ("alert(1)", "alert(2)", "alert(3)", "alert(4)", "alert(6)", "alert(8)", "evil.example")
+
+
+#: Characters that must never reach an output: zero-width, BOM and bidi controls.
+INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u200e", "\ufeff", "\u202e", "\u2066")
+
+
+@pytest.mark.parametrize("name", REPORT_BUILDS)
+def test_a_hostile_report_that_builds_lands_in_its_region(name, tmp_path, capsys):
+    region, least, names = REPORT_BUILDS[name]
+    out = tmp_path / "out"
+    argv = ["build", str(REPORTS / name), "--gazetteer", str(GAZETTEER), "-o", str(out)]
+    status, stdout, err = run(argv, capsys)
+    assert status == 0 and err == "", err
+    assert stdout.startswith(f"{name}: {region}, ")
+    record = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert record["region"]["code"] == "420204" and record["counts"]["projects"] >= least
+    places = (out / "places.geojson").read_text(encoding="utf-8")
+    assert [n for n in names if f'"mention":"{n}"' not in places] == []
+    for written in out.iterdir():
+        if written.suffix in {".geojson", ".csv", ".json"}:
+            text = written.read_text(encoding="utf-8")
+            assert [c for c in INVISIBLE if c in text] == [], written.name
 
 
 def test_html_full_of_scripts_builds_and_none_reaches_the_map(tmp_path, capsys):
