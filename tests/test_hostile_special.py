@@ -484,6 +484,9 @@ COMPARE_ERRORS = {
     "other-region": r"OLD is 黄石港区 \(420202\) and NEW is 下陆区 \(420204\); compare needs two "
     r"reports of one region",
     "properties-list": r"projects\.geojson: feature 1: field 'properties' is not an object$",
+    "sentence-number": r"projects\.geojson: feature 1: field 'sentence' is not text$",
+    "status-list": r"projects\.geojson: feature 1: field 'status' is not text$",
+    "place-ids-numbers": r"projects\.geojson: feature 1: field 'place_ids' is not a list of text$",
 }
 
 
