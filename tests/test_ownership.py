@@ -7,6 +7,7 @@ tool wrote; everything else in the folder is the user's and stays byte for byte.
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
@@ -270,6 +271,22 @@ def _write(target: Path, generation: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE)  # fmt: skip
 
 
+def _staging(target: Path) -> bool:
+    """Whether a staging folder of ``target`` exists (beside it, or inside it)."""
+    beside = any(target.parent.glob(f".{target.name}.stage-*"))
+    return beside or (target.is_dir() and any(target.glob(".projectmap.stage-*")))
+
+
+def _until_staging(writer: subprocess.Popen, target: Path) -> float:
+    """Wait until the writer has made its staging folder; the time it took."""
+    start = time.monotonic()
+    while not _staging(target) and writer.poll() is None:
+        if time.monotonic() - start > 30:
+            pytest.fail("the writer never started writing")
+        time.sleep(0.001)
+    return time.monotonic() - start
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 @pytest.mark.parametrize("shared", [False, True], ids=["output-only", "with-unrelated-files"])
 def test_twenty_random_kills_never_leave_a_mixture(shared, tmp_path):
@@ -284,13 +301,17 @@ def test_twenty_random_kills_never_leave_a_mixture(shared, tmp_path):
     if shared:
         put(target, UNRELATED)
     first = _write(target, "g0")
+    _until_staging(first, target)
+    started = time.monotonic()
     _out, err = first.communicate(timeout=30)
     assert first.returncode == 0, err
+    writing = time.monotonic() - started  # from its staging folder to its end
     rng = random.Random(13)
     current = "g0"
     for round_ in range(1, 21):
         writer = _write(target, f"g{round_}")
-        time.sleep(rng.uniform(0.02, 0.12))
+        _until_staging(writer, target)
+        time.sleep(rng.uniform(0, 1.1 * writing))  # anywhere in writing and committing
         writer.send_signal(signal.SIGKILL)
         writer.communicate(timeout=30)
         if not shared and target.exists():
@@ -303,3 +324,70 @@ def test_twenty_random_kills_never_leave_a_mixture(shared, tmp_path):
         if shared:
             assert {n: snapshot(target)[n] for n in UNRELATED} == UNRELATED
     assert current != "g0", "no kill landed after a commit: the test is not probing the commit"
+
+
+# --- interrupts and folders whose parent cannot be written ---------------------------------
+
+
+def test_ctrl_c_during_the_commit_is_held_and_then_says_the_folder_was_written(tmp_path, capsys):
+    """The commit is never cut halfway by Ctrl-C; the message after it tells the truth."""
+    from projectmap import _outdir
+
+    out = put(tmp_path / "out", UNRELATED)
+    real = _outdir._roll_forward
+
+    def interrupted(stage, target):
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands in the middle of the commit
+        real(stage, target)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_outdir, "_roll_forward", interrupted)
+        status, _stdout, err = build(SAMPLE, out, capsys)
+    assert status == 130 and "Traceback" not in err
+    assert err == f"projectmap: interrupted; {out} was written whole before it stopped\n"
+    assert sorted(set(snapshot(out)) - set(UNRELATED)) == BUILT
+
+
+def test_a_folder_whose_parent_cannot_be_written_is_merged_from_inside(tmp_path, monkeypatch):
+    """``-o ~`` where ``/home`` is root's: the lock and the staging folder live inside ~."""
+    from projectmap import _outdir
+
+    home = put(tmp_path / "home", UNRELATED)
+    real_open, real_mkdtemp = _outdir.os.open, _outdir.tempfile.mkdtemp
+
+    def no_parent_open(path, *args, **kwargs):
+        if Path(path).parent == tmp_path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    def no_parent_mkdtemp(*args, dir=None, **kwargs):
+        if Path(dir) == tmp_path:
+            raise PermissionError(13, "Permission denied", str(dir))
+        return real_mkdtemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(_outdir.os, "open", no_parent_open)
+    monkeypatch.setattr(_outdir.tempfile, "mkdtemp", no_parent_mkdtemp)
+    record = b'{"files":["projects.csv","report.json"]}'
+    for generation in (b"one", b"two"):
+        with staged_folder(home) as stage:
+            put(stage, {"projects.csv": generation, "report.json": record})
+        assert snapshot(home) == {**UNRELATED, "projects.csv": generation, "report.json": record}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+def test_an_output_of_a_version_before_records_is_rebuilt(tmp_path, capsys):
+    """A folder of nothing but projectmap's file names, projects.geojson among them."""
+    names = ("projects.geojson", "projects.csv", "places.geojson", "unresolved.csv")
+    out = put(tmp_path / "out", dict.fromkeys(names, b"old"))
+    assert build(SAMPLE, out, capsys)[0] == 0
+    assert sorted(snapshot(out)) == BUILT and snapshot(out)["projects.csv"] != b"old"
+
+
+@pytest.mark.parametrize("extra", ["notes.txt", "compare.json"])
+def test_a_folder_with_anything_else_is_not_taken_for_an_old_output(extra, tmp_path, capsys):
+    out = put(tmp_path / "out", {"projects.geojson": b"mine", "projects.csv": b"mine",
+                                 extra: b"mine"})  # fmt: skip
+    before = snapshot(out)
+    line = one_error(*build(SAMPLE, out, capsys)[::2])
+    assert "projects.csv: is not a file projectmap wrote" in line
+    assert snapshot(out) == before

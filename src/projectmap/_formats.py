@@ -105,7 +105,7 @@ def html_to_text(markup: str) -> str:
     parts: list[str] = []
     _emit(root, parts)
     text = "".join(parts)
-    title = " ".join((root.findtext(".//title") or "").split())
+    title = " ".join((root.findtext("head/title") or "").split())
     if _REPORT in title and _REPORT not in text[:2000]:
         text = f"{title}\n{text}"  # the page's only title says whose report it is
     return text
@@ -126,7 +126,7 @@ def _emit(element: Any, parts: list[str]) -> None:
 def _dropped(element: Any, tag: str) -> bool:
     if tag in {"html", "body"} or element.find(".//h1") is not None:
         return False
-    if tag in _SKIP_TAGS:
+    if tag in _SKIP_TAGS or tag == "title":  # a <title> in the body holds raw markup as text
         return True
     marks = f"{element.get('class', '')} {element.get('id', '')}"
     return bool(_NAV_MARK.search(marks)) or _mostly_links(element)

@@ -28,14 +28,13 @@ import json
 import os
 import re
 import shutil
-import signal
 import tempfile
-import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from projectmap._files import output_errors, read_regular, write_text_atomic
+from projectmap._lock import INNER_LOCK, folder_lock, interrupts_held
 from projectmap.errors import OutputError
 
 #: Every name a build or a comparison writes: a record never gets another file replaced.
@@ -44,7 +43,6 @@ OUTPUT_NAMES = frozenset(
      "report.json", "unresolved.csv", "compare.csv", "compare.geojson", "compare.json"}
 )  # fmt: skip
 _INNER_STAGE = ".projectmap.stage-"
-_INNER_LOCK = ".projectmap.lock"
 _JOURNAL = ".commit.json"
 _RECORD_LIMIT = 1_000_000
 _RECORDS = frozenset({"report.json", "compare.json"})  # moved in last
@@ -77,7 +75,7 @@ def staged_folder(
         stage = _make_stage(target, record)
         try:
             yield stage
-            with _interrupts_held(target):
+            with interrupts_held(target):
                 _commit(stage, target, record, inputs)
         finally:
             if stage.exists():
@@ -92,9 +90,21 @@ def _check_target(target: Path) -> None:
         raise OutputError(f"{target}: is a file; pass a folder for the outputs with --output")
 
 
+#: The file that marks a folder without any record as an earlier version's output, by record.
+_LEGACY_MARKS = {"report.json": "projects.geojson", "compare.json": "compare.geojson"}
+
+
 def owned_files(folder: Path, record: str) -> frozenset[str]:
-    """The files of ``folder`` that its record says projectmap wrote (none without one)."""
+    """The files of ``folder`` that its record says projectmap wrote.
+
+    A folder without any record is an earlier version's output when it holds
+    nothing but files of projectmap's names, among them ``projects.geojson`` (a
+    build's) or ``compare.geojson`` (a comparison's); those are its own. Any
+    other folder owns nothing.
+    """
     path = folder / record
+    if not path.exists() and not path.is_symlink():
+        return _legacy_files(folder, _LEGACY_MARKS.get(record, ""))
     if not path.is_file() or path.is_symlink():
         return frozenset()
     try:
@@ -107,10 +117,21 @@ def owned_files(folder: Path, record: str) -> frozenset[str]:
     return frozenset(f for f in files if isinstance(f, str) and f in OUTPUT_NAMES)
 
 
+def _legacy_files(folder: Path, mark: str) -> frozenset[str]:
+    if not folder.is_dir():
+        return frozenset()
+    entries = list(folder.iterdir())
+    names = frozenset(e.name for e in entries)
+    regular = all(e.is_file() and not e.is_symlink() for e in entries)
+    if regular and names <= OUTPUT_NAMES and mark in names and not names & _RECORDS:
+        return names
+    return frozenset()
+
+
 def _is_pure(folder: Path, owned: frozenset[str]) -> bool:
     """Whether the folder holds nothing but the tool's files (and its own lock)."""
     for entry in folder.iterdir():
-        if entry.name == _INNER_LOCK:
+        if entry.name == INNER_LOCK:
             continue
         if entry.name not in owned or entry.is_symlink() or not entry.is_file():
             return False
@@ -245,86 +266,3 @@ def _running(pid: int) -> bool:
     except OSError:
         return True  # alive, but another user's
     return True
-
-
-# --- the lock ------------------------------------------------------------------------------
-
-
-@contextmanager
-def folder_lock(target: Path) -> Iterator[None]:
-    """Hold ``target``'s lock for the block: ``.NAME.lock`` beside it (or inside it).
-
-    The lock is an ``flock`` on that file, which the system drops when its
-    holder dies; the file is removed on release. Where ``fcntl`` is missing
-    (Windows) there is no lock.
-
-    Raises
-    ------
-    OutputError
-        When another process holds the lock.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    path, fd = _open_lock(target)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(
-                f"{target}: another projectmap build is writing it right now; "
-                "wait for it to finish, or pass another --output"
-            ) from None
-        if not _same_inode(fd, path):  # released and removed by its holder meanwhile
-            os.close(fd)
-            fd = -1
-            with folder_lock(target):
-                yield
-            return
-        try:
-            yield
-        finally:
-            with suppress(OSError):
-                path.unlink()
-    finally:
-        if fd >= 0:
-            os.close(fd)
-
-
-def _open_lock(target: Path) -> tuple[Path, int]:
-    with output_errors(target):
-        try:
-            path = target.with_name(f".{target.name}.lock")
-            return path, os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except PermissionError:
-            if not target.is_dir():
-                raise
-        path = target / _INNER_LOCK
-        return path, os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-
-
-def _same_inode(fd: int, path: Path) -> bool:
-    try:
-        return os.fstat(fd).st_ino == os.stat(path).st_ino
-    except OSError:
-        return False
-
-
-@contextmanager
-def _interrupts_held(target: Path) -> Iterator[None]:
-    """Hold Ctrl-C (and SIGTERM) back for the block; then raise it, saying what was written."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[int] = []
-    signals = [signal.SIGINT, *([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])]
-    before = {s: signal.signal(s, lambda number, _frame: held.append(number)) for s in signals}
-    try:
-        yield
-    finally:
-        for number, handler in before.items():
-            signal.signal(number, handler)
-    if held:
-        raise KeyboardInterrupt(f"{target} was written whole before it stopped")
