@@ -391,3 +391,14 @@ def test_a_folder_with_anything_else_is_not_taken_for_an_old_output(extra, tmp_p
     line = one_error(*build(SAMPLE, out, capsys)[::2])
     assert "projects.csv: is not a file projectmap wrote" in line
     assert snapshot(out) == before
+
+
+def test_an_output_folder_given_as_a_symlink_stays_a_symlink(tmp_path, capsys):
+    real = put(tmp_path / "real", UNRELATED)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    for _ in range(2):
+        assert build(SAMPLE, link, capsys)[0] == 0
+    assert link.is_symlink() and link.resolve() == real
+    assert sorted(set(snapshot(real)) - set(UNRELATED)) == BUILT
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]

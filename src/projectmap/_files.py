@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -116,3 +116,14 @@ def read_regular(path: Path, *, max_bytes: int, kind: type[ProjectmapError]) -> 
     if len(data) > max_bytes:
         raise kind(f"{path}: is over the {max_bytes / 1e6:g} MB limit")
     return data
+
+
+def is_one_of(path: Path, others: Iterable[Path]) -> bool:
+    """Whether ``path`` is the same file as one of ``others`` (a link or another name too)."""
+    for other in others:
+        try:
+            if os.path.samefile(path, other):
+                return True
+        except OSError:
+            continue
+    return False

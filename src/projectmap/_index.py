@@ -6,14 +6,13 @@ Failure rows say why in words and name the file, without local folders.
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from projectmap._files import read_regular
+from projectmap._files import is_one_of, read_regular
 from projectmap.errors import OutputError
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ def require_index_replaceable(index: Path, reports: Sequence[Path]) -> None:
     """
     if not index.exists() and not index.is_symlink():
         return
-    if any(_same_file(index, report) for report in reports):
+    if is_one_of(index, reports):
         raise OutputError(
             f"{index}: is one of the reports of this batch and would be overwritten; "
             "pass another --output"
@@ -47,13 +46,6 @@ def require_index_replaceable(index: Path, reports: Sequence[Path]) -> None:
             f"{index}: is not an index page projectmap wrote; "
             "move it away, or pass another --output"
         )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 _STYLE = (

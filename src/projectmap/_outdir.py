@@ -33,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from projectmap._files import output_errors, read_regular, write_text_atomic
+from projectmap._files import is_one_of, output_errors, read_regular, write_text_atomic
 from projectmap._lock import INNER_LOCK, folder_lock, interrupts_held
 from projectmap.errors import OutputError
 
@@ -67,6 +67,8 @@ def staged_folder(
         files cannot be written.
     """
     target = target.absolute()
+    if target.is_symlink() and target.is_dir():
+        target = target.resolve()  # write into the folder it names; the link stays a link
     _check_target(target)
     with output_errors(target):
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -179,7 +181,7 @@ def _require_replaceable(
 ) -> None:
     if not path.exists() and not path.is_symlink():
         return
-    if any(_same_file(path, source) for source in inputs):
+    if is_one_of(path, inputs):
         raise OutputError(
             f"{path}: is an input of this build and would be overwritten; pass another --output"
         )
@@ -188,13 +190,6 @@ def _require_replaceable(
             f"{path}: is not a file projectmap wrote (its {record} does not list it); "
             "move it away, or pass another --output"
         )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _swap(stage: Path, target: Path) -> None:
@@ -231,28 +226,45 @@ def _roll_forward(stage: Path, target: Path) -> None:
 def tidy_leftovers(target: Path) -> None:
     """Finish or remove what killed builds of ``target`` left; restore a folder moved aside.
 
-    Only leftovers of processes that no longer run are touched, so a build
-    running at the same time keeps its staging folder.
+    A staging folder with a journal was killed while its files were moved in:
+    the move is finished. Any other staging folder is removed. Only leftovers
+    of processes that no longer run are touched, so a build running at the same
+    time keeps its staging folder.
+
+    Raises
+    ------
+    OutputError
+        When a leftover cannot be tidied (no permission).
     """
     beside = re.compile(rf"\.{re.escape(target.name)}\.(stage|old)-(\d+)(?:-.*)?")
     inside = re.compile(rf"{re.escape(_INNER_STAGE)}(\d+)-.*")
-    for leftover in sorted(target.parent.iterdir()):
-        match = beside.fullmatch(leftover.name)
-        if match is None or not leftover.is_dir() or _running(int(match[2])):
-            continue
-        if match[1] == "old" and not target.exists():
-            os.replace(leftover, target)  # killed between moving the old folder aside and in
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
-    if target.is_dir():
-        for leftover in sorted(target.iterdir()):
-            match = inside.fullmatch(leftover.name)
-            if match is None or not leftover.is_dir() or _running(int(match[1])):
-                continue
-            if (leftover / _JOURNAL).is_file():
-                _roll_forward(leftover, target)  # killed while moving its files in
+    with output_errors(target):
+        for leftover in _dead(target.parent, beside, 2):
+            if not leftover.name.startswith(f".{target.name}.old-"):
+                _finish_or_remove(leftover, target)
+            elif not target.exists():
+                os.replace(leftover, target)  # killed between moving the old folder aside and in
             else:
-                shutil.rmtree(leftover, ignore_errors=True)
+                shutil.rmtree(leftover, ignore_errors=True)  # killed after the new one was in
+        for leftover in _dead(target, inside, 1) if target.is_dir() else []:
+            _finish_or_remove(leftover, target)
+
+
+def _dead(folder: Path, pattern: re.Pattern[str], group: int) -> list[Path]:
+    """The folders in ``folder`` named by ``pattern`` whose process (its ``group``) is gone."""
+    found = []
+    for entry in sorted(folder.iterdir()):
+        match = pattern.fullmatch(entry.name)
+        if match is not None and entry.is_dir() and not _running(int(match[group])):
+            found.append(entry)
+    return found
+
+
+def _finish_or_remove(stage: Path, target: Path) -> None:
+    if (stage / _JOURNAL).is_file():
+        _roll_forward(stage, target)  # killed while moving its files in
+    else:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _running(pid: int) -> bool:
