@@ -402,3 +402,24 @@ def test_an_output_folder_given_as_a_symlink_stays_a_symlink(tmp_path, capsys):
     assert link.is_symlink() and link.resolve() == real
     assert sorted(set(snapshot(real)) - set(UNRELATED)) == BUILT
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_two_real_builds_at_once_one_wins_whole_and_the_other_fails_cleanly(tmp_path):
+    """Two ``projectmap build`` processes into one folder of the user's, started together."""
+    out = put(tmp_path / "shared", UNRELATED)
+    argv = [PYTHON, "-m", "projectmap", "build", str(SAMPLE), "--gazetteer", str(GAZETTEER),
+            "-o", str(out)]  # fmt: skip
+    processes = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(2)]  # fmt: skip
+    outputs = [p.communicate(timeout=300) for p in processes]
+    results = [(p.returncode, *output) for p, output in zip(processes, outputs, strict=True)]
+    for status, _stdout, err in results:
+        assert "Traceback" not in err
+        assert status == 0 or err == (f"projectmap: error: {out}: another projectmap build is "
+                                      "writing it right now; wait for it to finish, or pass "
+                                      "another --output\n"), err  # fmt: skip
+    assert any(status == 0 for status, _o, _e in results)
+    record = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert sorted(set(snapshot(out)) - set(UNRELATED)) == record["files"] == BUILT
+    assert {n: snapshot(out)[n] for n in UNRELATED} == UNRELATED
+    assert [p.name for p in tmp_path.iterdir()] == ["shared"]
