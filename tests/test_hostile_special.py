@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GAZETTEER, SAMPLE
-from projectmap import _files, _index, gazetteer
+from projectmap import _files, _index, _layer
 from projectmap.cli import main
 from projectmap.errors import GazetteerError, InputError
 from projectmap.gazetteer import load_gazetteer
@@ -176,7 +176,7 @@ def test_a_gazetteer_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
     folder = tmp_path / "g"
     folder.mkdir()
     (folder / "big.geojson").write_text('{"type":"FeatureCollection","features":[]}' + " " * 2000)
-    monkeypatch.setattr(gazetteer, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(_layer, "MAX_FILE_BYTES", 1000)
     with pytest.raises(GazetteerError, match=r"big\.geojson: is over the 0\.001 MB limit$"):
         load_gazetteer(folder)
 
