@@ -423,3 +423,71 @@ def test_two_real_builds_at_once_one_wins_whole_and_the_other_fails_cleanly(tmp_
     assert sorted(set(snapshot(out)) - set(UNRELATED)) == record["files"] == BUILT
     assert {n: snapshot(out)[n] for n in UNRELATED} == UNRELATED
     assert [p.name for p in tmp_path.iterdir()] == ["shared"]
+
+
+# --- kills during real builds --------------------------------------------------------------
+
+
+def _normalised(folder: Path) -> dict[str, bytes]:
+    """A build folder's outputs, the map's random element ids made equal."""
+    import re
+
+    files = {n: (folder / n).read_bytes() for n in BUILT if (folder / n).exists()}
+    if "map.html" in files:
+        files["map.html"] = re.sub(rb"[0-9a-f]{32}", b"ID", files["map.html"])
+    return files
+
+
+def _forked_build(report: Path, out: Path, toolkit) -> int:
+    """Build ``report`` into ``out`` in a forked child (the toolkit already loaded); its pid."""
+    pid = os.fork()
+    if pid == 0:  # the child: build, and never return into pytest
+        code = 1
+        try:
+            build_to_folder(report, out, options=BuildOptions(gazetteer=GAZETTEER),
+                            toolkit=toolkit)  # fmt: skip
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_twenty_random_sigkills_during_real_builds_never_leave_a_mixture(tmp_path, toolkit):
+    """Real builds of two different reports, each killed at a random moment, into a folder
+    that holds the other one's output and files of the user's: after each kill (and the
+    tidying the next build does first) the folder is one whole build and the user's files."""
+    reports = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    text = SAMPLE.read_text(encoding="utf-8")
+    reports[0].write_text(text, encoding="utf-8")
+    reports[1].write_text(text[: len(text) * 2 // 3], encoding="utf-8")
+    # load once, here, what a build loads on first use, so that each child only builds
+    build_to_folder(reports[1], tmp_path / "warm", options=BuildOptions(gazetteer=GAZETTEER),
+                    toolkit=toolkit)  # fmt: skip
+    whole = []
+    for n, report in enumerate(reports):
+        reference = tmp_path / f"reference-{n}"
+        _, status = os.waitpid(_forked_build(report, reference, toolkit), 0)
+        assert status == 0
+        whole.append(_normalised(reference))
+    assert whole[0]["projects.geojson"] != whole[1]["projects.geojson"]
+    out = put(tmp_path / "out", UNRELATED)
+    start = time.monotonic()
+    _, status = os.waitpid(_forked_build(reports[0], out, toolkit), 0)
+    duration = time.monotonic() - start
+    assert status == 0
+    rng = random.Random(20)
+    fates, current = [], 0
+    for round_ in range(20):
+        other = 1 - current  # build the report the folder does not hold
+        pid = _forked_build(reports[other], out, toolkit)
+        time.sleep(rng.uniform(0, duration))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        with folder_lock(out):
+            tidy_leftovers(out)
+        assert _normalised(out) in whole, f"round {round_}: a mixture"
+        assert {n: snapshot(out)[n] for n in UNRELATED} == UNRELATED
+        current = whole.index(_normalised(out))
+        fates.append(current == other)
+    assert True in fates and False in fates, "kills must land both before and after commits"
