@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from projectmap import china
-from projectmap._files import write_text_atomic
-from projectmap._outdir import staged_folder
+from projectmap._files import staged_folder, write_text_atomic
 from projectmap.classify import Classifier
 from projectmap.detect import PlaceDetector
 from projectmap.export import write_data, write_report_json
