@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from projectmap import __version__
+from projectmap._console import one_line, safe_streams, stop_signals_as_interrupts
 from projectmap.errors import ProjectmapError
 
 if TYPE_CHECKING:
@@ -25,22 +27,29 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return its exit status."""
+    """Run the command line and return its exit status.
+
+    Everything printed has its control characters escaped and survives any
+    locale; Ctrl-C (or SIGTERM) exits with status 130 and one line saying what
+    was written.
+    """
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF's text is still read
-    parser = _parser()
-    args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 2
-    try:
-        return handler(args)
-    except ProjectmapError as exc:
-        print(f"projectmap: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("projectmap: interrupted; outputs left as they were", file=sys.stderr)
-        return 130
+    with safe_streams(), stop_signals_as_interrupts():
+        parser = _parser()
+        args = parser.parse_args(argv)
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 2
+        try:
+            return handler(args)
+        except ProjectmapError as exc:
+            print(f"projectmap: error: {one_line(str(exc))}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt as exc:
+            said = one_line(str(exc)) or "outputs left as they were"
+            print(f"projectmap: interrupted; {said}", file=sys.stderr)
+            return 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -132,7 +141,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
     )
     build.add_argument(
         "--max-size",
-        type=float,
+        type=_positive_number,
         default=20.0,
         metavar="MB",
         help="largest report accepted, in MB (default 20)",
@@ -186,6 +195,17 @@ def _positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
+
+
+def _positive_number(text: str) -> float:
+    """A finite number above 0 (not ``nan``, ``inf`` or ``-1``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
     return value
 
 
@@ -247,7 +267,7 @@ def _compare(args: argparse.Namespace) -> int:
     _say_gazetteer(options)
     comparison = compare_reports(args.old, args.new, options=options)
     outdir = args.output or Path("outputs") / f"compare-{report_id(args.old)}-{report_id(args.new)}"
-    write_comparison(comparison, outdir)
+    write_comparison(comparison, outdir, inputs=[args.old, args.new])
     counts = ", ".join(f"{n} {status}" for status, n in comparison.counts().items())
     print(f"{comparison.old} -> {comparison.new}: {counts}\n  wrote {outdir}")
     return 0
@@ -293,7 +313,7 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
     )
     fetch.add_argument(
         "--timeout",
-        type=float,
+        type=_positive_number,
         default=180.0,
         metavar="S",
         help="seconds the server may take (default 180)",

@@ -148,7 +148,7 @@ def build_to_folder(
     result = build(path, options=options, toolkit=toolkit)
     target = outdir or Path("outputs") / result.report.id
     fmap = render_map(result, basemap=options.basemap, tianditu_key=options.tianditu_key)
-    with staged_folder(target) as stage:
+    with staged_folder(target, inputs=[Path(path)]) as stage:
         written = write_data(result, stage)
         write_text_atomic(stage / "map.html", map_html(fmap, cdn=options.cdn))
         write_report_json(result, stage, [*written, stage / "map.html"])
