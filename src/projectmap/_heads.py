@@ -49,6 +49,8 @@ class ProjectRules:
     count_start: re.Pattern[str]
     aggregate_heads: tuple[str, ...]
     pronoun_starts: tuple[str, ...]
+    slogan: re.Pattern[str]
+    build_verbs: tuple[str, ...]
 
     @classmethod
     def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
@@ -90,6 +92,8 @@ class ProjectRules:
             count_start=re.compile(data["count_start"]),
             aggregate_heads=longest_first("aggregate_heads"),
             pronoun_starts=longest_first("pronoun_starts"),
+            slogan=re.compile(data["slogan"]),
+            build_verbs=longest_first("build_verbs"),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -247,6 +251,8 @@ class ProjectRules:
             return True
         if name.endswith(self.aggregate_heads) or name.startswith(self.pronoun_starts):
             return True
+        if self.slogan.search(name):
+            return True  # 防止出现“半拉子”工程, 建立…“交流联系通道”
         rest = name[: len(name) - len(self.head_run(name))]
         if (
             len(rest) <= 6

@@ -29,6 +29,7 @@ REASON_WORDS = {
     "outside_region": "同名地物都在本省以外",
     "not_in_gazetteer": "地名表中没有",
     "named_after_elsewhere": "以本地区以外的行政区命名",
+    "larger_area": "大于本地区的区域（都市圈、经济带等）",
 }
 #: The last character of an admin unit's name that says its kind, longest names first.
 _SUFFIXES = ("自治区", "特别行政区", "省", "市", "区", "县", "旗", "州", "盟")

@@ -148,7 +148,11 @@ class ProjectExtractor:
             start += self.rules.frame_cut(clause, _subjects_end(text, start, end, mentions))
             lead = self._lead_length(text[start:end])
             predicate = self.rules.predicate_length(text[start + lead : end])
-            verb = predicate > 0 or self.rules.status(text[start:end]) is not None
+            verb = (
+                predicate > 0
+                or self.rules.status(text[start:end]) is not None
+                or any(w in text[start : start + lead] for w in self.rules.build_verbs)
+            )
             cands = self._objects(text, start + lead, end, mentions, predicate, verb=verb)
             names = [(c.start - at, c.end - at) for c in cands]
             for cand in cands:
@@ -203,7 +207,9 @@ class ProjectExtractor:
         if deng is None and predicate:
             listed = obj[: len(obj) - predicate]  # 发达广场、临沂商城|建成运营
         items = [
-            part for s, e in _split_items(listed, start) for part in self._and_split(text, s, e)
+            part
+            for s, e in _split_items(listed, start)
+            for part in self._and_split(text, s, e, mentions)
         ]
         headed = [self._headed(text, s, e) or self._phased(text, s, e) for s, e in items]
         if all(headed):
@@ -273,12 +279,17 @@ class ProjectExtractor:
         named = sum(any(s <= m.start and m.end <= e for m in mentions) for s, e in items)
         return named * 2 >= len(items)
 
-    def _and_split(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    def _and_split(
+        self, text: str, start: int, end: int, mentions: Sequence[Mention]
+    ) -> list[tuple[int, int]]:
         """``仓前互通和闲林大桥`` is two items; ``修复和补绿工程`` is one."""
         piece = text[start:end]
         for match in re.finditer("和|及|与", piece):
             left = self._headed(text, start, start + match.start())
             right = self._headed(text, start + match.end(), end)
+            if left is None and right is not None and right.strong:
+                named = any(right.start <= m.start and m.end <= right.end for m in mentions)
+                left = self._site(text, start, start + match.start(), mentions) if named else None
             if left is not None and left.strong and right is not None:
                 if not self.rules.specific(right.name):
                     break  # …续建工程和配套设施工程: the second is the first's

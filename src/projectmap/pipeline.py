@@ -116,7 +116,8 @@ def build(
     )
     region = kit.with_region(issuer.code)
     sentences = split_sentences(report.text)
-    elsewhere = Elsewhere(kit.index, issuer.code, kit.region_rules.company_suffixes)
+    rules = kit.region_rules
+    elsewhere = Elsewhere(kit.index, issuer.code, rules.company_suffixes, rules.macro_regions)
     resolver = Resolver(kit.gazetteer, region.id, elsewhere=elsewhere)
     mentions = [
         m for m in kit.detector.detect(report.text, sentences) if not resolver.is_region_itself(m)
