@@ -320,9 +320,14 @@ def test_district_rows_have_no_point_and_say_why(sample_data):
 def test_places_and_place_ids_are_aligned(sample_data):
     folder, result = sample_data
     back = pd.read_csv(folder / "projects.csv", dtype=str, keep_default_na=False)
-    ids_of = dict(zip(result.places["mention"], result.places["gazetteer_id"], strict=True))
+    ids_of = {
+        mention: gid if isinstance(gid, str) else ""
+        for mention, gid in zip(
+            result.places["mention"], result.places["gazetteer_id"], strict=True
+        )
+    }
     for places, ids in zip(back["places"], back["place_ids"], strict=True):
-        names, gids = places.split("、") if places else [], ids.split("、") if ids else []
+        names, gids = (places.split("、"), ids.split("、")) if places else ([], [])
         assert len(names) == len(gids)
         for name, gid in zip(names, gids, strict=True):
             assert gid == (ids_of.get(name) or "")

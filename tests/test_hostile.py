@@ -276,7 +276,7 @@ def test_a_hostile_report_that_builds_lands_in_its_region(name, tmp_path, capsys
     assert [n for n in names if f'"mention":"{n}"' not in places] == []
     for written in out.iterdir():
         if written.suffix in {".geojson", ".csv", ".json"}:
-            text = written.read_text(encoding="utf-8")
+            text = written.read_text(encoding="utf-8-sig")  # the CSV's BOM is for Excel
             assert [c for c in INVISIBLE if c in text] == [], written.name
 
 

@@ -394,7 +394,7 @@ class ProjectExtractor:
         lead = self._lead_length(name)
         if lead and len(name) - lead >= 4:
             name, start = name[lead:], start + lead
-        return _Candidate(name, start, start + len(name), cand.strong)
+        return _Candidate(name, start, max(cand.end, start), cand.strong)
 
     def _accept(self, cand: _Candidate, *, concrete: bool, amount: str | None) -> bool:
         name = cand.name
