@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from projectmap import __version__
-from projectmap.errors import ProjectmapError
+from projectmap.errors import ProjectmapError, UsageError
 
 if TYPE_CHECKING:
     from projectmap.pipeline import BuildOptions
@@ -269,7 +269,19 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
     imports.set_defaults(handler=_gazetteer_import)
 
     fetch = actions.add_parser("fetch-osm", help="import an area's named OSM features via Overpass")
-    fetch.add_argument("area", metavar="AREA", help="gazetteer id or name with a polygon")
+    fetch.add_argument(
+        "area",
+        nargs="?",
+        metavar="AREA",
+        help="gazetteer id or name with a polygon, or any county of China (海拉尔区, 150702)",
+    )
+    fetch.add_argument(
+        "--from",
+        dest="outdir",
+        type=Path,
+        metavar="OUTDIR",
+        help="instead of AREA: fetch the names a build left unresolved or at district level",
+    )
     fetch.add_argument(
         "--overpass-url",
         metavar="URL",
@@ -281,7 +293,7 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
         type=float,
         default=180.0,
         metavar="S",
-        help="seconds the server may take (default 180)",
+        help="seconds for the whole fetch (default 180)",
     )
     _gazetteer_option(fetch)
     fetch.set_defaults(handler=_gazetteer_fetch_osm)
@@ -342,11 +354,23 @@ def _gazetteer_import(args: argparse.Namespace) -> int:
 
 
 def _gazetteer_fetch_osm(args: argparse.Namespace) -> int:
-    from projectmap.importer import fetch_osm
+    from projectmap.fetch import fetch_osm, fetch_osm_from
 
-    result = fetch_osm(args.area, args.gazetteer, url=args.overpass_url, timeout=args.timeout)
+    if (args.area is None) == (args.outdir is None):
+        raise UsageError("gazetteer fetch-osm: pass either AREA or --from OUTDIR")
+    options = {"url": args.overpass_url, "timeout": _seconds(args.timeout)}
+    if args.outdir is not None:
+        result = fetch_osm_from(args.outdir, args.gazetteer, **options)
+    else:
+        result = fetch_osm(args.area, args.gazetteer, **options)
     print(result.summary())
     return 0
+
+
+def _seconds(value: float) -> float:
+    if not 0 < value < 86_400:
+        raise UsageError(f"--timeout {value:g}: pass a number of seconds between 0 and 86400")
+    return value
 
 
 def _gazetteer_skeleton(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from projectmap._files import write_text_atomic
+from projectmap._fold import fold_same_as
 from projectmap.errors import GazetteerError
 
 #: Feature types an entry may carry. Admin units carry an ``admin_level``.
@@ -54,6 +55,7 @@ class Entry:
     licence: str = ""
     source_crs: str = "WGS-84"
     notes: str = ""
+    same_as: str | None = None
     file: str = field(default="", compare=False)
 
     @property
@@ -75,6 +77,8 @@ class Entry:
         props.update(source=self.source, licence=self.licence, source_crs=self.source_crs)
         if self.notes:
             props["notes"] = self.notes
+        if self.same_as:
+            props["same_as"] = self.same_as
         geometry = None if self.geometry is None else _rounded(mapping(self.geometry))
         return {"type": "Feature", "properties": props, "geometry": geometry}
 
@@ -95,13 +99,16 @@ class Gazetteer(Mapping[str, Entry]):
     Parameters
     ----------
     entries : iterable of Entry
-        Entries; a later entry with the same id replaces an earlier one.
+        Entries; a later entry with the same id replaces an earlier one. An
+        imported feature ``same_as`` a curated entry without geometry is folded
+        into it (see :mod:`projectmap._fold`).
     """
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._entries: dict[str, Entry] = {}
         for entry in entries:
             self._entries[entry.id] = entry
+        self._entries = fold_same_as(self._entries)
         self._by_name: dict[str, list[str]] = {}
         for entry in self._entries.values():
             for name in dict.fromkeys(entry.names):
@@ -206,6 +213,7 @@ def entry_from_feature(feature: Mapping[str, Any], *, where: str) -> Entry:
         licence=str(props["licence"]),
         source_crs=str(props["source_crs"]),
         notes=str(props.get("notes") or ""),
+        same_as=str(props["same_as"]) if props.get("same_as") else None,
         file=where.split(":")[0],
     )
 
@@ -243,8 +251,11 @@ def gazetteer_files(directory: Path) -> list[Path]:
     return sorted(directory.rglob("*.geojson"))
 
 
-def load_gazetteer(directory: str | Path) -> Gazetteer:
+def load_gazetteer(directory: str | Path, *, missing_ok: bool = False) -> Gazetteer:
     """Load every ``*.geojson`` file below ``directory`` into a :class:`Gazetteer`.
+
+    With ``missing_ok`` a folder that does not exist is an empty gazetteer: China's
+    packaged skeleton still places a report's region.
 
     Raises
     ------
@@ -253,6 +264,8 @@ def load_gazetteer(directory: str | Path) -> Gazetteer:
         geometry is invalid.
     """
     entries: dict[str, Entry] = {}
+    if missing_ok and not Path(directory).exists():
+        return Gazetteer([])
     for path in gazetteer_files(Path(directory)):
         for entry in read_entries(path):
             if entry.id in entries:

@@ -51,7 +51,7 @@ class Toolkit:
     def load(cls, options: BuildOptions) -> Toolkit:
         """Load the gazetteer, the admin index and the rules."""
         return cls(
-            load_gazetteer(options.gazetteer),
+            load_gazetteer(options.gazetteer, missing_ok=options.gazetteer == Path("gazetteer")),
             china.AdminIndex.load(),
             Classifier.load(options.categories),
         )
