@@ -217,7 +217,8 @@ def same_as_curated(entries: list[Entry], known: Gazetteer) -> list[Entry]:
     """Mark each entry with a geometry ``same_as`` the one curated entry it stands for.
 
     The curated entry has the entry's name (or has it as an alias), no geometry,
-    is no admin unit, and lies inside the entry's parent; it must be the only
+    is no admin unit, and lies inside the entry's parent or holds it (a road of
+    the district, found in one of its townships); it must be the only
     such entry, and the entry the only one of the import that claims it.
     """
     claims: dict[str, list[int]] = {}
@@ -227,7 +228,7 @@ def same_as_curated(entries: list[Entry], known: Gazetteer) -> list[Entry]:
         curated = [
             c for c in known.lookup(entry.name)
             if c.geometry is None and c.type not in ADMIN_TYPES
-            and known.is_within(c.id, entry.parent)
+            and _same_area(known, c, entry.parent)
         ]  # fmt: skip
         if len(curated) == 1:
             claims.setdefault(curated[0].id, []).append(number)
@@ -236,6 +237,12 @@ def same_as_curated(entries: list[Entry], known: Gazetteer) -> list[Entry]:
         if len(numbers) == 1:
             marked[numbers[0]] = dataclasses.replace(entries[numbers[0]], same_as=curated_id)
     return marked
+
+
+def _same_area(known: Gazetteer, curated: Entry, parent: str) -> bool:
+    if known.is_within(curated.id, parent):
+        return True
+    return curated.parent is not None and parent in known and known.is_within(parent, curated.parent)
 
 
 def _load(directory: Path, *, exclude: Path | None) -> Gazetteer:
