@@ -49,8 +49,8 @@ def test_no_merge_across_areas_or_when_two_claim_it(tmp_path: Path) -> None:
         place("420204/东方大道", "东方大道", "420204", None, type="road"),
         place("elsewhere/安达路", "安达路", "420205", None, type="road"),
     ])  # fmt: skip
-    two = _geojson(tmp_path / "two.geojson", ("东方大道", Point(114.94, 30.18)),
-                   ("东方大道", Point(115.04, 30.21)), ("安达路", Point(114.95, 30.19)))  # fmt: skip
+    west, east = ("东方大道", Point(114.94, 30.18)), ("东方大道", Point(115.04, 30.21))
+    two = _geojson(tmp_path / "two.geojson", west, east, ("安达路", Point(114.95, 30.19)))
     result = import_file(two, gazetteer)
     assert [e.same_as for e in result.entries] == [None, None, None]
     assert len(load_gazetteer(gazetteer).lookup("东方大道")) == 3

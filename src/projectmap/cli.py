@@ -298,6 +298,8 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
     _gazetteer_option(fetch)
     fetch.set_defaults(handler=_gazetteer_fetch_osm)
 
+    _add_geocode(actions)
+
     skeleton = actions.add_parser(
         "skeleton", help="write admin units from packaged data (outlines, townships, communities)"
     )
@@ -325,6 +327,58 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
         help="gazetteer file to write, e.g. gazetteer/huangshi/admin.geojson",
     )
     skeleton.set_defaults(handler=_gazetteer_skeleton)
+
+
+def _add_geocode(actions: argparse._SubParsersAction) -> None:
+    geocode = actions.add_parser(
+        "geocode", help="look a build's imprecise places up in Tianditu or AMap and import them"
+    )
+    geocode.add_argument("outdir", type=Path, metavar="OUTDIR", help="a build's output folder")
+    geocode.add_argument("--provider", choices=("tianditu", "amap"), required=True)
+    geocode.add_argument(
+        "--key",
+        metavar="KEY",
+        help="your key (default: $PROJECTMAP_TIANDITU_KEY or $PROJECTMAP_AMAP_KEY); never stored",
+    )
+    geocode.add_argument("--url", metavar="URL", help="the service's URL (default: its own)")
+    geocode.add_argument(
+        "--rate", type=float, default=2.0, metavar="N", help="requests per second (default 2)"
+    )
+    geocode.add_argument(
+        "--retries", type=int, default=3, metavar="N", help="retries of a refused request (3)"
+    )
+    geocode.add_argument(
+        "--timeout", type=float, default=300.0, metavar="S", help="seconds in all (default 300)"
+    )
+    geocode.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="where answers are kept (default: ~/.cache/projectmap/geocode)",
+    )
+    geocode.add_argument("--no-cache", action="store_true", help="ask again, keep nothing")
+    _gazetteer_option(geocode)
+    geocode.set_defaults(handler=_gazetteer_geocode)
+
+
+def _gazetteer_geocode(args: argparse.Namespace) -> int:
+    import os
+
+    from projectmap._providers import PROVIDERS
+    from projectmap.geocode import GeocodeOptions, default_cache, geocode
+
+    key = args.key or os.environ.get(PROVIDERS[args.provider].key_env) or ""
+    options = GeocodeOptions(
+        provider=args.provider,
+        key=key,
+        url=args.url,
+        rate=args.rate,
+        retries=args.retries,
+        timeout=_seconds(args.timeout),
+        cache=None if args.no_cache else (args.cache or default_cache()),
+    )
+    print(geocode(args.outdir, args.gazetteer, options).summary())
+    return 0
 
 
 def _gazetteer_check(args: argparse.Namespace) -> int:

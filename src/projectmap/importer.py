@@ -242,7 +242,8 @@ def same_as_curated(entries: list[Entry], known: Gazetteer) -> list[Entry]:
 def _same_area(known: Gazetteer, curated: Entry, parent: str) -> bool:
     if known.is_within(curated.id, parent):
         return True
-    return curated.parent is not None and parent in known and known.is_within(parent, curated.parent)
+    holder = curated.parent
+    return holder is not None and parent in known and known.is_within(parent, holder)
 
 
 def _load(directory: Path, *, exclude: Path | None) -> Gazetteer:
