@@ -31,14 +31,9 @@ from projectmap.crs import to_wgs84
 from projectmap.errors import FetchError, GazetteerError, UsageError
 from projectmap.gazetteer import Entry
 from projectmap.importer import ImportResult, _load, import_entries
-from projectmap.outdir import read_output
+from projectmap.outdir import read_output, type_from_name
 
 _MAX_ANSWER = 4_000_000
-_TYPES_BY_SUFFIX = (
-    (("大道", "路", "街", "道", "巷"), "road"), (("桥",), "bridge"), (("站",), "station"),
-    (("河", "江", "溪", "渠"), "river"), (("湖", "水库"), "lake"), (("山", "岭", "峰"), "mountain"),
-    (("公园",), "park"), (("广场",), "plaza"), (("村",), "village"), (("机场",), "airport"),
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -236,7 +231,7 @@ def _entry(hit: Hit, name: str, provider: Provider, adcode: str) -> Entry:
     return Entry(
         id=f"{provider.name}-{adcode}/{hit.id}",
         name=hit.name,
-        type=_type(hit.name),
+        type=type_from_name(hit.name),
         aliases=tuple(a for a in hit.aliases if a != hit.name),
         geometry=to_wgs84(Point(hit.lon, hit.lat), provider.crs),
         source=f"{provider.label} ({provider.name} id {hit.id}), query {name!r} in {adcode}, "
@@ -245,10 +240,6 @@ def _entry(hit: Hit, name: str, provider: Provider, adcode: str) -> Entry:
         source_crs=provider.source_crs,
         notes=notes,
     )
-
-
-def _type(name: str) -> str:
-    return next((kind for ends, kind in _TYPES_BY_SUFFIX if name.endswith(ends)), "site")
 
 
 __all__ = ["GeocodeOptions", "GeocodeResult", "Refusal", "default_cache", "geocode"]

@@ -189,11 +189,13 @@ def import_entries(
     directory = Path(gazetteer)
     target = directory / "imported" / f"{layer_name(layer)}.geojson"
     known = _load(directory, exclude=target)
+    candidates = [_repaired(e) for e in entries]
     area = find_area(known, within) if isinstance(within, str) else within
+    if area is None and (implied := _implied_area(candidates, known)):
+        area = find_area(known, implied)
     if area is not None:
         known = known.merged(area.skeleton)
     counts = dict(skipped or {})
-    candidates = [_repaired(e) for e in entries]
     if area is not None and area.entry.geometry is not None:
         inside = shapely.intersects(area.entry.geometry, _geometries(candidates))
         counts[f"outside {area.entry.name}"] = int(np.count_nonzero(~inside))
@@ -237,6 +239,13 @@ def same_as_curated(entries: list[Entry], known: Gazetteer) -> list[Entry]:
         if len(numbers) == 1:
             marked[numbers[0]] = dataclasses.replace(entries[numbers[0]], same_as=curated_id)
     return marked
+
+
+def _implied_area(entries: list[Entry], known: Gazetteer) -> str | None:
+    """The admin code all entries name as parent, when the gazetteer lacks it (a patch)."""
+    parents = {e.parent for e in entries}
+    code = parents.pop() if len(parents) == 1 else None
+    return code if code and code.isdigit() and code not in known else None
 
 
 def _same_area(known: Gazetteer, curated: Entry, parent: str) -> bool:

@@ -21,6 +21,19 @@ COARSE = 3
 _MAX_BYTES = 100_000_000
 
 
+_TYPES_BY_SUFFIX = (
+    (("街道", "镇", "乡", "社区", "片区", "片"), "area"),
+    (("大道", "路", "街", "道", "巷"), "road"), (("桥",), "bridge"), (("站",), "station"),
+    (("河", "江", "溪", "渠"), "river"), (("湖", "水库"), "lake"), (("山", "岭", "峰"), "mountain"),
+    (("公园",), "park"), (("广场",), "plaza"), (("村",), "village"), (("机场",), "airport"),
+)  # fmt: skip
+
+
+def type_from_name(name: str) -> str:
+    """A feature type read off a name's ending (路 road, 河 river, …), ``site`` otherwise."""
+    return next((kind for ends, kind in _TYPES_BY_SUFFIX if name.endswith(ends)), "site")
+
+
 @dataclass(frozen=True)
 class Need:
     """A place a build could not put on the map precisely."""

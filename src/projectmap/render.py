@@ -32,6 +32,7 @@ from projectmap._mapassets import Finish, MapApp, ProjectSearch, inline_assets
 from projectmap._mapdata import AREA_RADIUS_M, CategoryLayer, Feature, MapData, map_data
 from projectmap._mappage import page_data, search_index
 from projectmap.errors import MapError
+from projectmap.handplace import add_place_tool
 from projectmap.locate import BuildResult
 
 __all__ = ["AREA_RADIUS_M", "BASEMAPS", "map_html", "render_map"]
@@ -96,6 +97,7 @@ def render_map(
         index.add_to(m)
         ProjectSearch(index, app).add_to(m)
     _fit(m, data)
+    add_place_tool(m, result, datum=BASEMAPS[basemap])
     Finish(app, handles, region.get_name() if region else None).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
