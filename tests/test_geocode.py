@@ -208,3 +208,34 @@ def test_no_key_is_one_line(built: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_a_file_url_is_refused(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(_argv("amap", "file:///etc/passwd", "--key", KEY)) == 1
     assert "is not an http:// or https:// address" in capsys.readouterr().err
+
+
+def test_on_the_sample_a_curated_road_gets_its_geometry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from conftest import GAZETTEER, SAMPLE
+    from projectmap.gazetteer import load_gazetteer
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(GAZETTEER, tmp_path / "gazetteer")
+    assert main(["build", str(SAMPLE), "-o", "out"]) == 0
+    road = Point(114.975, 30.195)  # a point inside 下陆区 for the fake to answer with
+
+    def answer(request: Request) -> Reply:
+        lon, lat = wgs84_to_gcj02(road.x, road.y)
+        hit = {"id": "B0ROAD", "name": "东方大道", "location": f"{lon:.6f},{lat:.6f}"}
+        hits = [hit] if request.query["keywords"] == "东方大道" else []
+        body = {"status": "1", "info": "OK", "infocode": "10000", "pois": hits}
+        return Reply(body=json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+    with serve("/v3/place/text") as fake:
+        fake.answer = answer
+        assert main(_argv("amap", fake.url, "--key", KEY, "--no-cache")) == 0
+        assert {r.query["city"] for r in fake.requests} == {"420204"}
+    (entry,) = load_gazetteer(tmp_path / "gazetteer").lookup("东方大道")
+    assert entry.id == "420204/东方大道" and "AMap place search" in entry.source
+    assert distance_m(entry.geometry.coords[0], road.coords[0]) < 5
+    assert main(["build", str(SAMPLE), "-o", "out"]) == 0
+    assert _projects(tmp_path)["东方大道绿化升级改造"] == 1

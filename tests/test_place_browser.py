@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import DATA, GAZETTEER, SAMPLE
+from conftest import CHROMIUM, DATA, GAZETTEER, SAMPLE
 from eval_score import score
 from projectmap.cli import main
 from projectmap.crs import distance_m, gcj02_to_wgs84
@@ -29,8 +29,6 @@ from projectmap.gazetteer import load_gazetteer
 from projectmap.handplace import places_to_place
 from projectmap.pipeline import BuildOptions, build_to_folder
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 #: The first place is drawn as a line, the second as a polygon, the others as points.
 KINDS = {0: ("line", 2), 1: ("polygon", 3)}
 GOLD = json.loads((DATA / "eval" / "seed-gold.json").read_text(encoding="utf-8"))
@@ -44,16 +42,6 @@ pytestmark = pytest.mark.skipif(
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @contextlib.contextmanager

@@ -50,11 +50,14 @@ class ImportResult:
         The entries written, sorted by id.
     skipped : mapping of str to int
         Features left out, by reason.
+    skeleton : Path or None
+        The admin skeleton written for a county the gazetteer lacked.
     """
 
     path: Path
     entries: tuple[Entry, ...]
     skipped: Mapping[str, int] = field(default_factory=dict)
+    skeleton: Path | None = None
 
     def counts(self) -> dict[str, int]:
         """Return the number of entries of each type, most frequent first."""
@@ -69,7 +72,8 @@ class ImportResult:
         if merged:
             line += f" ({merged} merged with the curated entry of the same name)"
         skipped = ", ".join(f"{n} {reason}" for reason, n in self.skipped.items())
-        return f"{line}; skipped {skipped}" if skipped else line
+        line = f"{line}; skipped {skipped}" if skipped else line
+        return f"{line}; admin skeleton written to {self.skeleton}" if self.skeleton else line
 
 
 def layer_name(text: str) -> str:
@@ -209,10 +213,12 @@ def import_entries(
         raise GazetteerError(f"{layer}: no named features{where} to import; nothing written")
     fresh = same_as_curated(fresh, known)
     write_entries(target, fresh)
+    skeleton = None
     if area is not None and area.skeleton:
-        write_entries(directory / "imported" / f"china-{area.entry.id}.geojson", area.skeleton)
+        skeleton = directory / "imported" / f"china-{area.entry.id}.geojson"
+        write_entries(skeleton, area.skeleton)
     kept = {reason: n for reason, n in counts.items() if n}
-    return ImportResult(target, tuple(sorted(fresh, key=lambda e: e.id)), kept)
+    return ImportResult(target, tuple(sorted(fresh, key=lambda e: e.id)), kept, skeleton)
 
 
 def same_as_curated(entries: list[Entry], known: Gazetteer) -> list[Entry]:
