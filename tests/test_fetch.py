@@ -193,3 +193,19 @@ def test_bad_overpass_answers_are_one_line(
     assert err.startswith("projectmap: error: ") and message in err
     assert err.count("\n") == 1
     assert not (tmp_path / "g").exists()
+
+
+def test_an_output_with_nothing_left_to_place(tmp_path: Path) -> None:
+    from projectmap.errors import InputError
+    from projectmap.outdir import read_output
+
+    (tmp_path / "report.json").write_text('{"region": {"code": "150702"}}', encoding="utf-8")
+    (tmp_path / "places.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"mention": "正阳街", "precision": 1}, "geometry": null}]}',
+        encoding="utf-8",
+    )
+    output = read_output(tmp_path)
+    assert output.region_code == "150702" and output.region_name == "150702"
+    with pytest.raises(InputError, match="no unresolved or district-level places"):
+        output.names()

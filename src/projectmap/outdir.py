@@ -55,8 +55,19 @@ class Output:
     needs: tuple[Need, ...]
 
     def names(self) -> list[str]:
-        """The names to look for, each once, sorted."""
-        return sorted({need.name for need in self.needs})
+        """The names to look for, each once, sorted.
+
+        Raises
+        ------
+        InputError
+            When the build placed every place precisely already.
+        """
+        names = sorted({need.name for need in self.needs})
+        if not names:
+            raise InputError(
+                f"{self.folder}: no unresolved or district-level places; nothing to look up"
+            )
+        return names
 
 
 def read_output(folder: Path) -> Output:
