@@ -209,3 +209,19 @@ def test_an_output_with_nothing_left_to_place(tmp_path: Path) -> None:
     assert output.region_code == "150702" and output.region_name == "150702"
     with pytest.raises(InputError, match="no unresolved or district-level places"):
         output.names()
+
+
+def test_a_server_that_never_answers_is_cut_off_at_the_deadline() -> None:
+    import socket
+
+    from projectmap._http import fetch
+    from projectmap.errors import FetchError
+
+    with socket.socket() as listener:  # accepts connections (backlog) but never answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/api/interpreter"
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="did not answer in full within 1 s"):
+            fetch(url, service="Overpass server", option="--overpass-url", deadline=1)
+        assert time.monotonic() - started < 3
