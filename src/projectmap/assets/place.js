@@ -264,7 +264,7 @@ function projectmapPlace(map, data) {
   }
 
   if (!data.places.length) { return {patch: patch}; }
-  var Control = L.Control.extend({options: {position: "bottomleft"}, onAdd: build});
+  var Control = L.Control.extend({options: {position: "bottomright"}, onAdd: build});
   new Control().addTo(map);
   map.on("click", onClick);
   showState();
