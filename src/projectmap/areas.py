@@ -51,14 +51,15 @@ def find_area(gazetteer: Gazetteer, area: str, *, index: china.AdminIndex | None
     """
     if area in gazetteer or gazetteer.lookup(area):
         return Area(_gazetteer_area(gazetteer, area))
+    index = index or china.AdminIndex.load()
     try:
-        unit = (index or china.AdminIndex.load()).find(area)
+        unit = index.find(area)
     except RegionError as exc:
         raise GazetteerError(
             f"area {area!r} is not in the gazetteer nor a Chinese admin unit ({exc}); pass the "
             "id or name of a gazetteer entry with a polygon, or a county's 6-digit code"
         ) from exc
-    entries = [e for e in china.skeleton([unit.code], index or china.AdminIndex.load())]
+    entries = china.skeleton([unit.code], index)
     entry = next(e for e in entries if e.id == unit.code)
     if not is_polygon(entry):
         raise GazetteerError(
