@@ -19,8 +19,8 @@ HAILAER_TEXT = ROOT.parent / "shared" / "eval" / "dev" / "texts" / "full-hailaer
 HAILAER_REPORT = """呼伦贝尔市海拉尔区人民政府工作报告
 2019年3月4日
 推进海拉尔热电厂蒸汽锅炉供热改造。
-实施海拉尔河流域河湖环境综合治理。
-建设正阳街小学教学综合楼。
+启动海拉尔河综合治理。
+完成正阳街改造工程。
 """
 
 
@@ -83,8 +83,8 @@ def test_hailaer_from_an_empty_folder_to_precision_1(
     assert main(["build", str(report), "-o", "out"]) == 0
     after = json.loads((tmp_path / "out" / "projects.geojson").read_text(encoding="utf-8"))
     precise = {f["properties"]["name"]: f["properties"]["precision"] for f in after["features"]}
-    assert precise == {"海拉尔热电厂蒸汽锅炉供热改造": 1, "海拉尔河流域河湖环境综合治理": 1,
-                       "正阳街小学教学综合楼": 1}  # fmt: skip
+    assert precise == {"海拉尔热电厂蒸汽锅炉供热改造": 1, "海拉尔河综合治理": 1,
+                       "正阳街改造工程": 1}  # fmt: skip
 
 
 @pytest.mark.skipif(not HAILAER_TEXT.exists(), reason="needs ../shared/eval")

@@ -131,8 +131,8 @@ def test_geocode_upgrades_named_places_to_precision_1(
     assert "terms" in plant.licence
     assert main(["build", "report.txt", "-o", "out"]) == 0
     precision = _projects(built)
-    assert precision["海拉尔热电厂蒸汽锅炉供热改造"] == 1 and precision["正阳街小学教学综合楼"] == 1
-    assert precision["海拉尔河流域河湖环境综合治理"] == 3
+    assert precision["海拉尔热电厂蒸汽锅炉供热改造"] == 1 and precision["正阳街改造工程"] == 1
+    assert precision["海拉尔河综合治理"] == 3
     assert KEY not in _all_text(built)
 
 
