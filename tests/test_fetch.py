@@ -197,7 +197,7 @@ def test_bad_overpass_answers_are_one_line(
 
 def test_an_output_with_nothing_left_to_place(tmp_path: Path) -> None:
     from projectmap.errors import InputError
-    from projectmap.outdir import read_output
+    from projectmap.needs import read_output
 
     (tmp_path / "report.json").write_text('{"region": {"code": "150702"}}', encoding="utf-8")
     (tmp_path / "places.geojson").write_text(

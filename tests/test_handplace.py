@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from projectmap.handplace import PlaceTool, placing_data
-from projectmap.outdir import type_from_name
+from projectmap.needs import type_from_name
 from projectmap.render import map_html, render_map
 
 

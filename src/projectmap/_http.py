@@ -18,7 +18,6 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from projectmap import __version__
 from projectmap.errors import FetchError
 
 #: The largest answer read by default (bytes).
@@ -135,6 +134,8 @@ def _exchange(
     where: str,
     end: float,
 ) -> Answer:
+    from projectmap import __version__  # late: the package's __init__ imports much
+
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {"User-Agent": f"projectmap/{__version__}", "Accept": "application/json", **extra}
     if data is not None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from projectmap.areas import Area, find_area
 from projectmap.errors import GazetteerError
-from projectmap.importer import ImportResult, _load, import_entries
+from projectmap.importer import ImportResult, import_entries, known_entries
+from projectmap.needs import read_output
 from projectmap.osm import osm_entries, read_overpass
-from projectmap.outdir import read_output
 from projectmap.overpass import fetch_overpass, overpass_query
 
 
@@ -30,7 +30,7 @@ def fetch_osm(
     GazetteerError
         When ``area`` is neither a gazetteer entry with a polygon nor a Chinese admin unit.
     """
-    found = find_area(_load(Path(gazetteer), exclude=None), area)
+    found = find_area(known_entries(Path(gazetteer)), area)
     return _fetch(found, gazetteer, layer=f"osm-{found.entry.id}", url=url, timeout=timeout)
 
 
@@ -48,7 +48,7 @@ def fetch_osm_from(
         As :func:`fetch_osm`; also when the folder is not a build's output.
     """
     output = read_output(Path(outdir))
-    found = find_area(_load(Path(gazetteer), exclude=None), output.region_code)
+    found = find_area(known_entries(Path(gazetteer)), output.region_code)
     layer = f"osm-{found.entry.id}-names"
     return _fetch(found, gazetteer, layer=layer, url=url, timeout=timeout, names=output.names())
 

@@ -30,8 +30,8 @@ from projectmap.areas import Area, find_area
 from projectmap.crs import to_wgs84
 from projectmap.errors import FetchError, GazetteerError, UsageError
 from projectmap.gazetteer import Entry
-from projectmap.importer import ImportResult, _load, import_entries
-from projectmap.outdir import read_output, type_from_name
+from projectmap.importer import ImportResult, import_entries, known_entries
+from projectmap.needs import read_output, type_from_name
 
 _MAX_ANSWER = 4_000_000
 
@@ -112,7 +112,7 @@ def geocode(outdir: str | Path, gazetteer: str | Path, options: GeocodeOptions) 
     """
     provider = _provider(options)
     output = read_output(Path(outdir))
-    area = find_area(_load(Path(gazetteer), exclude=None), output.region_code)
+    area = find_area(known_entries(Path(gazetteer)), output.region_code)
     session = _Session(provider, options, options.url or provider.url,
                        time.monotonic() + options.timeout)  # fmt: skip
     check_url(session.base, option="--url")

@@ -20,7 +20,7 @@ from folium.template import Template
 
 from projectmap._mapassets import script_json
 from projectmap.locate import BuildResult
-from projectmap.outdir import COARSE, type_from_name
+from projectmap.needs import COARSE, type_from_name
 
 
 class PlaceTool(MacroElement):

@@ -192,7 +192,7 @@ def import_entries(
     """
     directory = Path(gazetteer)
     target = directory / "imported" / f"{layer_name(layer)}.geojson"
-    known = _load(directory, exclude=target)
+    known = known_entries(directory, exclude=target)
     candidates = [_repaired(e) for e in entries]
     area = find_area(known, within) if isinstance(within, str) else within
     if area is None and (implied := _implied_area(candidates, known)):
@@ -261,8 +261,12 @@ def _same_area(known: Gazetteer, curated: Entry, parent: str) -> bool:
     return holder is not None and parent in known and known.is_within(parent, holder)
 
 
-def _load(directory: Path, *, exclude: Path | None) -> Gazetteer:
-    """Load the gazetteer without the layer being replaced, tolerating repeated ids."""
+def known_entries(directory: Path, *, exclude: Path | None = None) -> Gazetteer:
+    """Load the gazetteer as imports see it.
+
+    The layer being replaced (``exclude``) is left out, repeated ids are
+    tolerated, and a folder that does not exist yet is an empty gazetteer.
+    """
     if not directory.exists():
         return Gazetteer([])
     skip = exclude.resolve() if exclude else None
