@@ -225,3 +225,20 @@ def test_a_server_that_never_answers_is_cut_off_at_the_deadline() -> None:
         with pytest.raises(FetchError, match="did not answer in full within 1 s"):
             fetch(url, service="Overpass server", option="--overpass-url", deadline=1)
         assert time.monotonic() - started < 3
+
+
+def test_a_second_report_of_the_region_adds_to_the_layer(
+    tmp_path: Path, hailaer: Polygon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    answer = hailaer_answer(hailaer)
+    street, river = answer["elements"][0], answer["elements"][1]
+    (tmp_path / "report.txt").write_text(HAILAER_REPORT, encoding="utf-8")
+    assert main(["build", "report.txt", "-o", "out"]) == 0
+    for elements in ([street], [river]):  # two runs, each finding one feature
+        with serve("/api/interpreter") as overpass:
+            overpass.answer = _overpass({"elements": elements})
+            assert main(["gazetteer", "fetch-osm", "--from", "out",
+                         "--overpass-url", overpass.url]) == 0  # fmt: skip
+    layer = read_entries(tmp_path / "gazetteer" / "imported" / "osm-150702-names.geojson")
+    assert sorted(e.name for e in layer) == ["正阳街", "海拉尔河"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from projectmap.areas import Area, find_area
 from projectmap.errors import GazetteerError
-from projectmap.importer import ImportResult, import_entries, known_entries
+from projectmap.importer import ImportResult, import_entries, known_entries, with_previous
 from projectmap.needs import read_output
 from projectmap.osm import osm_entries, read_overpass
 from projectmap.overpass import fetch_overpass, overpass_query
@@ -41,6 +41,7 @@ def fetch_osm_from(
 
     The names are those of ``unresolved.csv`` and of the places placed at
     precision 3 or coarser in ``places.geojson``; the region is ``report.json``'s.
+    What an earlier run for another report of the region found is kept.
 
     Raises
     ------
@@ -68,4 +69,6 @@ def _fetch(
     query = overpass_query(area.entry.geometry, timeout=seconds, names=names)
     data = fetch_overpass(query, url=url, timeout=timeout)
     entries = osm_entries(read_overpass(data, where=f"Overpass answer for {area.entry.name}"))
+    if names is not None:
+        entries = with_previous(entries, gazetteer, layer)
     return import_entries(entries, gazetteer, layer=layer, within=area)

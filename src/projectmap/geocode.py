@@ -30,7 +30,7 @@ from projectmap.areas import Area, find_area
 from projectmap.crs import to_wgs84
 from projectmap.errors import FetchError, GazetteerError, UsageError
 from projectmap.gazetteer import Entry
-from projectmap.importer import ImportResult, import_entries, known_entries
+from projectmap.importer import ImportResult, import_entries, known_entries, with_previous
 from projectmap.needs import read_output, type_from_name
 
 _MAX_ANSWER = 4_000_000
@@ -133,7 +133,8 @@ def geocode(outdir: str | Path, gazetteer: str | Path, options: GeocodeOptions) 
             f"({len(refused)} refused); nothing written"
         )
     layer = f"{provider.name}-{output.region_code}"
-    imported = import_entries(entries.values(), gazetteer, layer=layer, within=area)
+    found = with_previous(list(entries.values()), gazetteer, layer)
+    imported = import_entries(found, gazetteer, layer=layer, within=area)
     _write_cache(session)
     return GeocodeResult(imported, tuple(refused), tuple(not_found), session.asked, session.cached)
 

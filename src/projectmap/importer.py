@@ -221,6 +221,19 @@ def import_entries(
     return ImportResult(target, tuple(sorted(fresh, key=lambda e: e.id)), kept, skeleton)
 
 
+def with_previous(entries: list[Entry], gazetteer: str | Path, layer: str) -> list[Entry]:
+    """The entries, and those of the layer's earlier file that they do not replace.
+
+    ``fetch-osm --from`` and ``geocode`` write one layer per region: a run for
+    another report of the region adds to what an earlier run found.
+    """
+    path = Path(gazetteer) / "imported" / f"{layer_name(layer)}.geojson"
+    if not path.is_file():
+        return entries
+    ids = {e.id for e in entries}
+    return [*entries, *(e for e in read_entries(path) if e.id not in ids)]
+
+
 def same_as_curated(entries: list[Entry], known: Gazetteer) -> list[Entry]:
     """Mark each entry with a geometry ``same_as`` the one curated entry it stands for.
 
