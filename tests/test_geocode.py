@@ -239,3 +239,15 @@ def test_on_the_sample_a_curated_road_gets_its_geometry(
     assert distance_m(entry.geometry.coords[0], road.coords[0]) < 5
     assert main(["build", str(SAMPLE), "-o", "out"]) == 0
     assert _projects(tmp_path)["东方大道绿化升级改造"] == 1
+
+
+def test_too_frequent_every_time_gives_up_with_one_line(built: Path) -> None:
+    from projectmap.errors import FetchError
+
+    with serve("/v3/place/text") as fake:
+        fake.answer = lambda request: amap_error("ACCESS_TOO_FREQUENT", "10004")
+        options = GeocodeOptions("amap", KEY, url=fake.url, rate=50, retries=2, backoff=0.01)
+        with pytest.raises(FetchError, match=r"ACCESS_TOO_FREQUENT \(10004\); lower --rate"):
+            geocode(built / "out", built / "gazetteer", options)
+        assert len(fake.requests) == 3
+    assert not (built / "gazetteer").exists()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from shapely.geometry import Point
 
-from projectmap._files import write_text_atomic
+from projectmap._files import write_bytes_atomic
 from projectmap._http import Answer, check_url, fetch
 from projectmap._providers import PROVIDERS, Hit, Provider, RetryLater
 from projectmap.areas import Area, find_area
@@ -90,7 +90,7 @@ class _Session:
     last: float = 0.0
     asked: int = 0
     cached: int = 0
-    pending: dict[Path, str] = field(default_factory=dict)
+    pending: dict[Path, bytes] = field(default_factory=dict)
 
 
 def default_cache() -> Path:
@@ -162,13 +162,13 @@ def _ask(session: _Session, name: str, adcode: str) -> list[Hit]:
         answer = _request(session, name, adcode)
         try:
             hits = provider.hits(answer, provider.label)
-        except RetryLater:
+        except RetryLater as exc:
             if attempt == session.options.retries:
-                raise
+                raise FetchError(f"{exc}; lower --rate or try again later") from exc
             _sleep(session, session.options.backoff * 2**attempt)
             continue
         if path is not None:
-            session.pending[path] = answer.body.decode("utf-8")
+            session.pending[path] = answer.body
         return hits
     raise FetchError(f"{provider.label}: no answer after {session.options.retries} retries")
 
@@ -203,8 +203,8 @@ def _cache_path(session: _Session, name: str, adcode: str) -> Path | None:
 
 
 def _write_cache(session: _Session) -> None:
-    for path, text in session.pending.items():
-        write_text_atomic(path, text)
+    for path, body in session.pending.items():
+        write_bytes_atomic(path, body)
 
 
 def _matching(
