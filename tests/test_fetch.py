@@ -63,12 +63,18 @@ def _overpass(answer: dict):
 
 
 def test_hailaer_from_an_empty_folder_to_precision_1(
-    tmp_path: Path, hailaer: Polygon, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    hailaer: Polygon,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no gazetteer folder here
     report = tmp_path / "hailaer.txt"
     report.write_text(HAILAER_REPORT, encoding="utf-8")
     assert main(["build", str(report), "-o", "out"]) == 0
+    assert "to place them precisely: projectmap gazetteer fetch-osm --from out" in (
+        capsys.readouterr().out
+    )
     before = json.loads((tmp_path / "out" / "projects.geojson").read_text(encoding="utf-8"))
     assert {f["properties"]["precision"] for f in before["features"]} == {3}
     with serve("/api/interpreter") as overpass:

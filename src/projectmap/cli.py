@@ -192,6 +192,11 @@ def summary(result: object, outdir: Path) -> str:
         f"  unresolved ({len(unresolved)}): {'、'.join(unresolved) or 'none'}",
         f"  wrote {outdir}",
     ]
+    if unresolved or (places["precision"] >= 3).any():
+        lines.append(
+            f"  to place them precisely: projectmap gazetteer fetch-osm --from {outdir}, "
+            f"or gazetteer geocode {outdir} --provider amap|tianditu, or place them in map.html"
+        )
     return "\n".join(lines)
 
 
