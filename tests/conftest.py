@@ -152,3 +152,26 @@ def sample_folder(tmp_path_factory, toolkit):
     out = tmp_path_factory.mktemp("sample") / "xialu"
     build_to_folder(SAMPLE, out, options=BuildOptions(gazetteer=GAZETTEER), toolkit=toolkit)
     return out
+
+
+# --- the browser (playwright allows one sync session per process: share it) -------------
+
+from collections.abc import Iterator  # noqa: E402
+from typing import Any  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by playwright, for every browser test of the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -17,24 +17,18 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from shapely.geometry import Point
 
-from conftest import HOSTILE_NAME, HOSTILE_SENTENCE, ROOT
+from conftest import CHROMIUM, HOSTILE_NAME, HOSTILE_SENTENCE, ROOT  # and the `browser` fixture
 from projectmap._mapassets import offline_asset
 from projectmap.crs import from_wgs84
 from projectmap.locate import BuildResult
 from projectmap.render import map_html, render_map
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 TILE_HOSTS = {"tile.openstreetmap.org", *(f"webrd0{n}.is.autonavi.com" for n in range(1, 5))}
 LAYERS = [
     "下陆区 边界", "工业技改 (1)", "基础设施 (2)", "城市更新 (2)", "生态环境 (1)", "社会民生 (1)",
@@ -89,16 +83,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, sample_result: BuildResult) -
     server.shutdown()
     server.server_close()
     thread.join()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _route(route: Any, visit: Visit, *, cdn: bool) -> None:

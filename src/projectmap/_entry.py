@@ -44,6 +44,7 @@ class Entry:
     licence: str = ""
     source_crs: str = "WGS-84"
     notes: str = ""
+    same_as: str | None = None
     file: str = field(default="", compare=False)
 
     @property
@@ -65,6 +66,8 @@ class Entry:
         props.update(source=self.source, licence=self.licence, source_crs=self.source_crs)
         if self.notes:
             props["notes"] = self.notes
+        if self.same_as:
+            props["same_as"] = self.same_as
         geometry = None if self.geometry is None else _rounded(mapping(self.geometry))
         return {"type": "Feature", "properties": props, "geometry": geometry}
 

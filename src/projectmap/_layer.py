@@ -65,7 +65,8 @@ def _checked_fields(props: Mapping[str, Any], where: str) -> dict[str, Any]:
     """The entry's fields from its properties, each of the type the format says."""
     entry = f"entry {_shown(props.get('id'))}"
     fields: dict[str, Any] = {}
-    for key in ("id", "name", "type", "source", "licence", "source_crs", "parent", "code"):
+    text_fields = ("id", "name", "type", "source", "licence", "source_crs", "parent", "code")
+    for key in (*text_fields, "same_as"):
         value = props.get(key)
         if value is not None and not (
             isinstance(value, (str, int)) and not isinstance(value, bool)

@@ -153,10 +153,16 @@ def _entry(
         aliases=aliases,
         source=source,
         licence=props.get("licence") or props.get("license") or provenance.licence,
-        source_crs=label,
+        source_crs=_stated_crs(props, label),
     )
     feature = {"type": "Feature", "properties": props, "geometry": geometry}
     entry = entry_from_feature(feature, where=where)
     if entry.geometry is None:
         raise GazetteerError(f"{where}: {entry.name} has no geometry; add its coordinates")
     return dataclasses.replace(entry, geometry=to_wgs84(entry.geometry, provenance.crs))
+
+
+def _stated_crs(props: dict[str, Any], label: str) -> str:
+    """The CRS a WGS-84 feature says its source had (a patch drawn over AMap: GCJ-02)."""
+    stated = str(props.get("source_crs") or "")
+    return stated if label == "WGS-84" and stated in ("GCJ-02", "BD-09", "CGCS2000") else label

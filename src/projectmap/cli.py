@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from projectmap import __version__
 from projectmap._console import one_line, safe_streams, stop_signals_as_interrupts
-from projectmap.errors import ProjectmapError
+from projectmap.errors import ProjectmapError, UsageError
 
 if TYPE_CHECKING:
     from projectmap.pipeline import BuildOptions
@@ -226,6 +226,11 @@ def summary(result: object, outdir: Path) -> str:
         f"  unresolved ({len(unresolved)}): {'、'.join(unresolved) or 'none'}",
         f"  wrote {outdir}",
     ]
+    if unresolved or (places["precision"] >= 3).any():
+        lines.append(
+            f"  to place them precisely: projectmap gazetteer fetch-osm --from {outdir}, "
+            f"or gazetteer geocode {outdir} --provider amap|tianditu, or place them in map.html"
+        )
     return "\n".join(lines)
 
 
@@ -304,7 +309,19 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
     imports.set_defaults(handler=_gazetteer_import)
 
     fetch = actions.add_parser("fetch-osm", help="import an area's named OSM features via Overpass")
-    fetch.add_argument("area", metavar="AREA", help="gazetteer id or name with a polygon")
+    fetch.add_argument(
+        "area",
+        nargs="?",
+        metavar="AREA",
+        help="gazetteer id or name with a polygon, or any county of China (海拉尔区, 150702)",
+    )
+    fetch.add_argument(
+        "--from",
+        dest="outdir",
+        type=Path,
+        metavar="OUTDIR",
+        help="instead of AREA: fetch the names a build left unresolved or at district level",
+    )
     fetch.add_argument(
         "--overpass-url",
         metavar="URL",
@@ -316,10 +333,12 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
         type=_positive_number,
         default=180.0,
         metavar="S",
-        help="seconds the server may take (default 180)",
+        help="seconds for the whole fetch (default 180)",
     )
     _gazetteer_option(fetch)
     fetch.set_defaults(handler=_gazetteer_fetch_osm)
+
+    _add_geocode(actions)
 
     skeleton = actions.add_parser(
         "skeleton", help="write admin units from packaged data (outlines, townships, communities)"
@@ -350,6 +369,58 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
     skeleton.set_defaults(handler=_gazetteer_skeleton)
 
 
+def _add_geocode(actions: argparse._SubParsersAction) -> None:
+    geocode = actions.add_parser(
+        "geocode", help="look a build's imprecise places up in Tianditu or AMap and import them"
+    )
+    geocode.add_argument("outdir", type=Path, metavar="OUTDIR", help="a build's output folder")
+    geocode.add_argument("--provider", choices=("tianditu", "amap"), required=True)
+    geocode.add_argument(
+        "--key",
+        metavar="KEY",
+        help="your key (default: $PROJECTMAP_TIANDITU_KEY or $PROJECTMAP_AMAP_KEY); never stored",
+    )
+    geocode.add_argument("--url", metavar="URL", help="the service's URL (default: its own)")
+    geocode.add_argument(
+        "--rate", type=float, default=2.0, metavar="N", help="requests per second (default 2)"
+    )
+    geocode.add_argument(
+        "--retries", type=int, default=3, metavar="N", help="retries of a refused request (3)"
+    )
+    geocode.add_argument(
+        "--timeout", type=float, default=300.0, metavar="S", help="seconds in all (default 300)"
+    )
+    geocode.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="where answers are kept (default: ~/.cache/projectmap/geocode)",
+    )
+    geocode.add_argument("--no-cache", action="store_true", help="ask again, keep nothing")
+    _gazetteer_option(geocode)
+    geocode.set_defaults(handler=_gazetteer_geocode)
+
+
+def _gazetteer_geocode(args: argparse.Namespace) -> int:
+    import os
+
+    from projectmap._providers import PROVIDERS
+    from projectmap.geocode import GeocodeOptions, default_cache, geocode
+
+    key = args.key or os.environ.get(PROVIDERS[args.provider].key_env) or ""
+    options = GeocodeOptions(
+        provider=args.provider,
+        key=key,
+        url=args.url,
+        rate=args.rate,
+        retries=args.retries,
+        timeout=_seconds(args.timeout),
+        cache=None if args.no_cache else (args.cache or default_cache()),
+    )
+    print(geocode(args.outdir, args.gazetteer, options).summary())
+    return 0
+
+
 def _gazetteer_check(args: argparse.Namespace) -> int:
     from projectmap.check import check_gazetteer, summarize
 
@@ -377,11 +448,23 @@ def _gazetteer_import(args: argparse.Namespace) -> int:
 
 
 def _gazetteer_fetch_osm(args: argparse.Namespace) -> int:
-    from projectmap.importer import fetch_osm
+    from projectmap.fetch import fetch_osm, fetch_osm_from
 
-    result = fetch_osm(args.area, args.gazetteer, url=args.overpass_url, timeout=args.timeout)
+    if (args.area is None) == (args.outdir is None):
+        raise UsageError("gazetteer fetch-osm: pass either AREA or --from OUTDIR")
+    options = {"url": args.overpass_url, "timeout": _seconds(args.timeout)}
+    if args.outdir is not None:
+        result = fetch_osm_from(args.outdir, args.gazetteer, **options)
+    else:
+        result = fetch_osm(args.area, args.gazetteer, **options)
     print(result.summary())
     return 0
+
+
+def _seconds(value: float) -> float:
+    if not 0 < value < 86_400:
+        raise UsageError(f"--timeout {value:g}: pass a number of seconds between 0 and 86400")
+    return value
 
 
 def _gazetteer_skeleton(args: argparse.Namespace) -> int:

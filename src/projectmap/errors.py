@@ -35,3 +35,7 @@ class CrsError(ProjectmapError, ValueError):
 
 class MapError(ProjectmapError, ValueError):
     """A map that cannot be drawn as asked (unknown basemap, missing key, asset not inlinable)."""
+
+
+class UsageError(ProjectmapError, ValueError):
+    """Command-line options that are missing, out of range or do not fit together."""

@@ -21,6 +21,7 @@ import shapely
 
 from projectmap._entry import ADMIN_LEVELS, FEATURE_TYPES, REQUIRED, Entry
 from projectmap._files import write_text_atomic
+from projectmap._fold import fold_same_as
 from projectmap._layer import (
     MAX_FILE_BYTES,
     entry_from_feature,
@@ -44,6 +45,7 @@ class Gazetteer(Mapping[str, Entry]):
         self._entries: dict[str, Entry] = {}
         for entry in entries:
             self._entries[entry.id] = entry
+        self._entries = fold_same_as(self._entries)
         self._by_name: dict[str, list[str]] = {}
         for entry in self._entries.values():
             for name in dict.fromkeys(entry.names):

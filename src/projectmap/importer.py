@@ -21,6 +21,7 @@ import numpy as np
 import shapely
 
 from projectmap._sources import Provenance, read_csv, read_geojson
+from projectmap.areas import ADMIN_TYPES, Area, find_area, is_polygon
 from projectmap.crs import normalize_crs
 from projectmap.errors import GazetteerError
 from projectmap.gazetteer import (
@@ -31,10 +32,6 @@ from projectmap.gazetteer import (
     write_entries,
 )
 from projectmap.osm import osm_entries, read_osm_file, read_overpass
-from projectmap.overpass import fetch_overpass, overpass_query
-
-#: Entry types that can be the parent of an imported place.
-ADMIN_TYPES = frozenset({"admin", "township", "community"})
 
 _OSM_SUFFIXES = (".osm.pbf", ".osm.xml", ".osm.bz2", ".osm.gz", ".osm", ".pbf")
 _SUFFIXES = (*_OSM_SUFFIXES, ".geojson", ".json", ".csv")
@@ -53,11 +50,14 @@ class ImportResult:
         The entries written, sorted by id.
     skipped : mapping of str to int
         Features left out, by reason.
+    skeleton : Path or None
+        The admin skeleton written for a county the gazetteer lacked.
     """
 
     path: Path
     entries: tuple[Entry, ...]
     skipped: Mapping[str, int] = field(default_factory=dict)
+    skeleton: Path | None = None
 
     def counts(self) -> dict[str, int]:
         """Return the number of entries of each type, most frequent first."""
@@ -68,8 +68,12 @@ class ImportResult:
         """Return one line on what was imported, by type, and what was skipped."""
         by_type = ", ".join(f"{n} {kind}" for kind, n in self.counts().items())
         line = f"imported {len(self.entries)} features into {self.path}: {by_type}"
+        merged = sum(e.same_as is not None for e in self.entries)
+        if merged:
+            line += f" ({merged} merged with the curated entry of the same name)"
         skipped = ", ".join(f"{n} {reason}" for reason, n in self.skipped.items())
-        return f"{line}; skipped {skipped}" if skipped else line
+        line = f"{line}; skipped {skipped}" if skipped else line
+        return f"{line}; admin skeleton written to {self.skeleton}" if self.skeleton else line
 
 
 def layer_name(text: str) -> str:
@@ -174,38 +178,110 @@ def import_entries(
     gazetteer: str | Path,
     *,
     layer: str,
-    within: str | None = None,
+    within: str | Area | None = None,
     skipped: Mapping[str, int] | None = None,
 ) -> ImportResult:
     """Place entries under their admin parents and write them as the layer ``layer``.
 
     Entries whose id another gazetteer file already uses are left out, so that
-    the gazetteer keeps loading. See :func:`import_file` for ``within``.
+    the gazetteer keeps loading. An entry with a geometry that stands for a
+    curated entry without one (same name, inside the same admin unit) is marked
+    ``same_as`` it, and the two load as one. See :func:`import_file` for ``within``;
+    when it names a county the gazetteer lacks, its skeleton is written too, as
+    ``imported/china-<code>.geojson``.
     """
     directory = Path(gazetteer)
     target = directory / "imported" / f"{layer_name(layer)}.geojson"
-    known = _load(directory, exclude=target)
-    counts = dict(skipped or {})
+    known = known_entries(directory, exclude=target)
     candidates = [_repaired(e) for e in entries]
-    area = _find_area(known, within) if within else None
-    if area is not None and area.geometry is not None:
-        inside = shapely.intersects(area.geometry, _geometries(candidates))
-        counts[f"outside {area.name}"] = int(np.count_nonzero(~inside))
+    area = find_area(known, within) if isinstance(within, str) else within
+    if area is None and (implied := _implied_area(candidates, known)):
+        area = find_area(known, implied)
+    if area is not None:
+        known = known.merged(area.skeleton)
+    counts = dict(skipped or {})
+    if area is not None and area.entry.geometry is not None:
+        inside = shapely.intersects(area.entry.geometry, _geometries(candidates))
+        counts[f"outside {area.entry.name}"] = int(np.count_nonzero(~inside))
         candidates = [e for e, keep in zip(candidates, inside, strict=True) if keep]
-    placed = _placed(candidates, known, fallback=area.id if area else None)
+    placed = _placed(candidates, known, fallback=area.entry.id if area else None)
     fresh = [e for e in placed if e.id not in known]
     counts["already in another gazetteer file"] = len(placed) - len(fresh)
     _require_unique(fresh, layer)
     if not fresh:
-        where = f" inside {area.name}" if area else ""
+        where = f" inside {area.entry.name}" if area else ""
         raise GazetteerError(f"{layer}: no named features{where} to import; nothing written")
+    fresh = same_as_curated(fresh, known)
     write_entries(target, fresh)
+    skeleton = None
+    if area is not None and area.skeleton:
+        skeleton = directory / "imported" / f"china-{area.entry.id}.geojson"
+        write_entries(skeleton, area.skeleton)
     kept = {reason: n for reason, n in counts.items() if n}
-    return ImportResult(target, tuple(sorted(fresh, key=lambda e: e.id)), kept)
+    return ImportResult(target, tuple(sorted(fresh, key=lambda e: e.id)), kept, skeleton)
 
 
-def _load(directory: Path, *, exclude: Path | None) -> Gazetteer:
-    """Load the gazetteer without the layer being replaced, tolerating repeated ids."""
+def with_previous(entries: list[Entry], gazetteer: str | Path, layer: str) -> list[Entry]:
+    """The entries, and those of the layer's earlier file that they do not replace.
+
+    ``fetch-osm --from`` and ``geocode`` write one layer per region: a run for
+    another report of the region adds to what an earlier run found.
+    """
+    path = Path(gazetteer) / "imported" / f"{layer_name(layer)}.geojson"
+    if not path.is_file():
+        return entries
+    ids = {e.id for e in entries}
+    return [*entries, *(e for e in read_entries(path) if e.id not in ids)]
+
+
+def same_as_curated(entries: list[Entry], known: Gazetteer) -> list[Entry]:
+    """Mark each entry with a geometry ``same_as`` the one curated entry it stands for.
+
+    The curated entry has the entry's name (or has it as an alias), no geometry,
+    is no admin unit, and lies inside the entry's parent or holds it (a road of
+    the district, found in one of its townships); it must be the only
+    such entry, and the entry the only one of the import that claims it.
+    """
+    claims: dict[str, list[int]] = {}
+    for number, entry in enumerate(entries):
+        if entry.geometry is None or entry.parent is None or entry.type in ADMIN_TYPES:
+            continue
+        curated = [
+            c for c in known.lookup(entry.name)
+            if c.geometry is None and c.type not in ADMIN_TYPES
+            and _same_area(known, c, entry.parent)
+        ]  # fmt: skip
+        if len(curated) == 1:
+            claims.setdefault(curated[0].id, []).append(number)
+    marked = list(entries)
+    for curated_id, numbers in claims.items():
+        if len(numbers) == 1:
+            marked[numbers[0]] = dataclasses.replace(entries[numbers[0]], same_as=curated_id)
+    return marked
+
+
+def _implied_area(entries: list[Entry], known: Gazetteer) -> str | None:
+    """The admin code all entries name as parent, when the gazetteer lacks it (a patch)."""
+    parents = {e.parent for e in entries}
+    code = parents.pop() if len(parents) == 1 else None
+    return code if code and code.isdigit() and code not in known else None
+
+
+def _same_area(known: Gazetteer, curated: Entry, parent: str) -> bool:
+    if known.is_within(curated.id, parent):
+        return True
+    holder = curated.parent
+    return holder is not None and parent in known and known.is_within(parent, holder)
+
+
+def known_entries(directory: Path, *, exclude: Path | None = None) -> Gazetteer:
+    """Load the gazetteer as imports see it.
+
+    The layer being replaced (``exclude``) is left out, repeated ids are
+    tolerated, and a folder that does not exist yet is an empty gazetteer.
+    """
+    if not directory.exists():
+        return Gazetteer([])
     skip = exclude.resolve() if exclude else None
     paths = [p for p in gazetteer_files(directory) if p.resolve() != skip]
     return Gazetteer(entry for path in paths for entry in read_entries(path))
@@ -222,35 +298,9 @@ def _repaired(entry: Entry) -> Entry:
     return dataclasses.replace(entry, geometry=shapely.make_valid(geometry, method="structure"))
 
 
-def _find_area(gazetteer: Gazetteer, area: str) -> Entry:
-    """Find the entry ``area`` names, by id or by name, and require a polygon."""
-    if area in gazetteer:
-        found = [gazetteer[area]]
-    else:
-        found = [e for e in gazetteer.lookup(area) if _is_polygon(e)] or gazetteer.lookup(area)
-        found = [e for e in found if e.type in ADMIN_TYPES] or found
-    if not found:
-        raise GazetteerError(
-            f"area {area!r} is not in the gazetteer; pass the id or name of an entry with a polygon"
-        )
-    if len(found) > 1:
-        ids = ", ".join(f"{e.id} ({e.type}, {e.file})" for e in found)
-        raise GazetteerError(f"area {area!r} names {len(found)} entries ({ids}); pass its id")
-    if not _is_polygon(found[0]):
-        raise GazetteerError(
-            f"area {area!r} ({found[0].id} in {found[0].file}) has no polygon; "
-            "add its boundary to the gazetteer or pass an area that has one"
-        )
-    return found[0]
-
-
-def _is_polygon(entry: Entry) -> bool:
-    return entry.geometry is not None and entry.geometry.geom_type in _POLYGONAL
-
-
 def _placed(entries: list[Entry], gazetteer: Gazetteer, *, fallback: str | None) -> list[Entry]:
     """Give each entry without a parent the smallest admin polygon containing its point."""
-    admins = [e for e in gazetteer.values() if e.type in ADMIN_TYPES and _is_polygon(e)]
+    admins = [e for e in gazetteer.values() if e.type in ADMIN_TYPES and is_polygon(e)]
     admins = [e for e in admins if e.geometry is not None and e.geometry.is_valid]
     tree = shapely.STRtree(_geometries(admins))
     placed = []
@@ -274,31 +324,3 @@ def _require_unique(entries: list[Entry], layer: str) -> None:
             f"{layer}: ids {', '.join(repeated)} appear more than once; "
             "give every feature its own id property (or none, to number them)"
         )
-
-
-def fetch_osm(
-    area: str,
-    gazetteer: str | Path,
-    *,
-    url: str | None = None,
-    timeout: float = 180.0,
-) -> ImportResult:
-    """Fetch the named OpenStreetMap features of ``area`` from Overpass and import them.
-
-    The layer is ``osm-<area id>``; see :func:`~projectmap.overpass.fetch_overpass`
-    for ``url`` and :func:`import_file` for how entries are placed.
-
-    Raises
-    ------
-    FetchError
-        When the Overpass server cannot be reached or answers with an error.
-    GazetteerError
-        When ``area`` is not an entry with a polygon.
-    """
-    entry = _find_area(_load(Path(gazetteer), exclude=None), area)
-    if entry.geometry is None:  # _find_area guarantees a polygon
-        raise GazetteerError(f"area {area!r} has no polygon")
-    query = overpass_query(entry.geometry, timeout=max(1, round(timeout)))
-    data = fetch_overpass(query, url=url, timeout=timeout + 30)
-    entries = osm_entries(read_overpass(data, where=f"Overpass answer for {entry.name}"))
-    return import_entries(entries, gazetteer, layer=f"osm-{entry.id}", within=entry.id)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import osmium
 import shapely
+from shapely.errors import ShapelyError
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -163,7 +164,8 @@ def read_overpass(data: Any, *, where: str) -> list[OsmFeature]:
     Raises
     ------
     GazetteerError
-        When ``data`` has no ``elements`` list or an element lacks its coordinates.
+        When ``data`` has no ``elements`` list, or an element is not shaped as
+        Overpass shapes it (the message names the element and the field).
     """
     elements = data.get("elements") if isinstance(data, Mapping) else None
     if not isinstance(elements, list):
@@ -172,26 +174,47 @@ def read_overpass(data: Any, *, where: str) -> list[OsmFeature]:
             "query with [out:json] and end with `out geom;`"
         )
     features: list[OsmFeature] = []
-    for element in elements:
-        tags = element.get("tags") or {}
+    for number, element in enumerate(elements, start=1):
+        here = f"{where}: element {number}"
+        kind, osm_id, tags = _checked_element(element, here)
         if not osm_name(tags):
             continue
         try:
             geometry = _overpass_geometry(element, tags)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, ShapelyError) as exc:
             raise GazetteerError(
-                f"{where}: {element.get('type')} {element.get('id')} has no usable geometry "
-                f"({exc!r}); query with `out geom;`"
+                f"{here} ({kind} {osm_id}) has no usable geometry ({exc!r}); query with `out geom;`"
             ) from exc
         if geometry is not None and not geometry.is_empty:
-            features.append(OsmFeature(element["type"], int(element["id"]), tags, geometry))
+            features.append(OsmFeature(kind, osm_id, tags, geometry))
     return features
+
+
+def _checked_element(element: Any, here: str) -> tuple[str, int, dict[str, str]]:
+    """Return an element's type, id and tags, or say which field is wrong."""
+    if not isinstance(element, Mapping):
+        raise GazetteerError(f"{here} is {type(element).__name__} {element!r:.40}, not an object")
+    kind, osm_id, tags = element.get("type"), element.get("id"), element.get("tags", {})
+    if kind not in ("node", "way", "relation"):
+        raise GazetteerError(f"{here}: field 'type' is {kind!r:.40}, not node, way or relation")
+    if not isinstance(osm_id, int) or isinstance(osm_id, bool):
+        raise GazetteerError(f"{here}: field 'id' is {osm_id!r:.40}, not a whole number")
+    if tags is None:
+        tags = {}
+    if not isinstance(tags, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
+    ):
+        raise GazetteerError(
+            f"{here} ({kind} {osm_id}): field 'tags' is {tags!r:.40}, "
+            "not an object of text keys and values"
+        )
+    return kind, osm_id, dict(tags)
 
 
 def _overpass_geometry(element: Mapping[str, Any], tags: Mapping[str, str]) -> BaseGeometry | None:
     kind = element["type"]
     if kind == "node":
-        return Point(float(element["lon"]), float(element["lat"]))
+        return Point(_coords([element])[0])
     if kind == "way":
         return way_geometry(_coords(element["geometry"]), tags)
     if kind == "relation" and tags.get("type") == "multipolygon":
@@ -200,7 +223,10 @@ def _overpass_geometry(element: Mapping[str, Any], tags: Mapping[str, str]) -> B
 
 
 def _coords(points: list[Mapping[str, float] | None]) -> list[tuple[float, float]]:
-    return [(float(p["lon"]), float(p["lat"])) for p in points if p]
+    coords = [(float(p["lon"]), float(p["lat"])) for p in points if p]
+    if not all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in coords):
+        raise ValueError("a longitude or latitude out of range")
+    return coords
 
 
 def _multipolygon(members: list[Mapping[str, Any]]) -> BaseGeometry | None:

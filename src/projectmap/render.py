@@ -33,6 +33,7 @@ from projectmap._mapassets import Finish, MapApp, PinCluster, inline_assets
 from projectmap._mapdata import AREA_RADIUS_M, CategoryLayer, Feature, map_data
 from projectmap._mappage import page_data
 from projectmap.errors import MapError
+from projectmap.handplace import add_place_tool
 from projectmap.locate import BuildResult
 
 __all__ = ["AREA_RADIUS_M", "BASEMAPS", "base_layers", "map_html", "render_map"]
@@ -94,6 +95,7 @@ def render_map(
     if region is not None:
         region.add_to(m)
     handles = [_add_category(m, layer, app) for layer in data.layers.values()]
+    add_place_tool(m, result, datum=BASEMAPS[basemap])
     Finish(app, handles, region.get_name() if region else None).add_to(m)
     return m
 
