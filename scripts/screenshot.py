@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-from projectmap._mapassets import offline_asset
+from projectmap.output.mapassets import offline_asset
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -11,9 +11,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from projectmap.gazetteer import Entry
-from projectmap.ingest import Report
-from projectmap.locate import PLACE_COLUMNS, PRECISION_LABELS, PROJECT_COLUMNS, BuildResult
+from projectmap.places.gazetteer import Entry
+from projectmap.places.locate import PLACE_COLUMNS, PRECISION_LABELS, PROJECT_COLUMNS, BuildResult
+from projectmap.reading.ingest import Report
 
 #: A sentence built to break naive HTML or JS string building.
 HOSTILE_SENTENCE = (

@@ -16,16 +16,17 @@ from pathlib import Path
 
 import pytest
 
-import projectmap.export
+import projectmap.output.export
+import projectmap.output.render
 import projectmap.pipeline
-import projectmap.render
 from conftest import GAZETTEER, SAMPLE, build_sample_result
-from projectmap import _files, _outdir
-from projectmap._files import write_text_atomic
-from projectmap._outdir import staged_folder, tidy_leftovers
 from projectmap.cli import main
 from projectmap.errors import OutputError
-from projectmap.export import write_data
+from projectmap.files import outdir as _outdir
+from projectmap.files import safe as _files
+from projectmap.files.outdir import staged_folder, tidy_leftovers
+from projectmap.files.safe import write_text_atomic
+from projectmap.output.export import write_data
 from projectmap.pipeline import BuildOptions, build_to_folder
 
 PYTHON = sys.executable
@@ -83,13 +84,13 @@ def _fail_swap(real_replace):
 
 #: Where a build is stopped: (module, attribute, replacement maker).
 STOPS = {
-    "while writing the CSV": (projectmap.export, "projects_csv", lambda e: _raise(e)),
+    "while writing the CSV": (projectmap.output.export, "projects_csv", lambda e: _raise(e)),
     "after the GeoPackage": (
-        projectmap.export,
+        projectmap.output.export,
         "write_geopackage",
-        lambda e: _after(projectmap.export.write_geopackage, e),
+        lambda e: _after(projectmap.output.export.write_geopackage, e),
     ),
-    "while drawing the map page": (projectmap.render, "map_html", lambda e: _raise(e)),
+    "while drawing the map page": (projectmap.output.render, "map_html", lambda e: _raise(e)),
     "after map.html": (
         projectmap.pipeline,
         "write_text_atomic",
@@ -135,7 +136,7 @@ def test_a_failed_swap_puts_the_earlier_output_back(earlier, toolkit, monkeypatc
 
 def test_ctrl_c_in_the_cli_says_the_outputs_are_untouched(earlier, monkeypatch, capsys):
     before = snapshot(earlier)
-    monkeypatch.setattr(projectmap.export, "write_geopackage", _raise(KeyboardInterrupt()))
+    monkeypatch.setattr(projectmap.output.export, "write_geopackage", _raise(KeyboardInterrupt()))
     argv = ["build", str(SAMPLE), "--gazetteer", str(GAZETTEER), "-o", str(earlier)]
     assert main(argv) == 130
     assert capsys.readouterr().err.strip().endswith("interrupted; outputs left as they were")
@@ -148,7 +149,7 @@ def test_ctrl_c_in_the_cli_says_the_outputs_are_untouched(earlier, monkeypatch, 
 #: GeoPackage is written, so the kill lands halfway through the staging folder.
 SLOW_HOOK = """
 import time
-import projectmap.export as export
+import projectmap.output.export as export
 
 _write = export.write_geopackage
 

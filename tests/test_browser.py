@@ -24,10 +24,10 @@ import pytest
 from shapely.geometry import Point
 
 from conftest import CHROMIUM, HOSTILE_NAME, HOSTILE_SENTENCE, ROOT  # and the `browser` fixture
-from projectmap._mapassets import offline_asset
-from projectmap.crs import from_wgs84
-from projectmap.locate import BuildResult
-from projectmap.render import map_html, render_map
+from projectmap.output.mapassets import offline_asset
+from projectmap.output.render import map_html, render_map
+from projectmap.places.crs import from_wgs84
+from projectmap.places.locate import BuildResult
 
 TILE_HOSTS = {"tile.openstreetmap.org", *(f"webrd0{n}.is.autonavi.com" for n in range(1, 5))}
 LAYERS = [

@@ -4,11 +4,11 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, Polygon
 
-from projectmap.check import Problem, check_gazetteer, summarize
 from projectmap.cli import main
-from projectmap.crs import wgs84_to_gcj02
+from projectmap.curate.check import Problem, check_gazetteer, summarize
 from projectmap.errors import GazetteerError
-from projectmap.gazetteer import write_entries
+from projectmap.places.crs import wgs84_to_gcj02
+from projectmap.places.gazetteer import write_entries
 from tmp_gazetteer import make_gazetteer, place
 
 # A real WGS-84 place 200 m inside the north-east corner of 下陆区 ...

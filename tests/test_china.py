@@ -1,4 +1,4 @@
-from projectmap import china
+from projectmap.places import china
 
 
 def test_shipped_index_matches_the_jionlp_dictionary(tmp_path):

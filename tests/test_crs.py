@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from projectmap.crs import (
+from projectmap.errors import CrsError, ProjectmapError
+from projectmap.places.crs import (
     bd09_to_wgs84,
     crs_label,
     distance_m,
@@ -17,7 +18,6 @@ from projectmap.crs import (
     wgs84_to_bd09,
     wgs84_to_gcj02,
 )
-from projectmap.errors import CrsError, ProjectmapError
 
 # A WGS-84 point in 下陆区, Huangshi.
 HUANGSHI = (115.03, 30.20)

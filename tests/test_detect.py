@@ -1,7 +1,7 @@
 import pytest
 
-from projectmap.detect import PlaceDetector
-from projectmap.segment import Sentence
+from projectmap.text.detect import PlaceDetector
+from projectmap.text.segment import Sentence
 
 
 def _mentions(detector, text):
@@ -77,7 +77,7 @@ def test_a_company_named_after_a_city_is_the_company():
 
 
 def test_word_tags_are_cached_and_rebuilt_when_stale(tmp_path):
-    from projectmap._wordtags import word_tags
+    from projectmap.text.wordtags import word_tags
 
     dictionary = tmp_path / "dict.txt"
     dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n蚱蜢 3 n\n", encoding="utf-8")

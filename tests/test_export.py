@@ -15,16 +15,16 @@ import shapely
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
 
 from conftest import HOSTILE_NAME, HOSTILE_SENTENCE, build_sample_result
-from projectmap._tables import PROJECTS_CSV, neutralised
 from projectmap.errors import OutputError
-from projectmap.export import (
+from projectmap.output.export import (
     GPKG_DATE,
     PLACE_PROPERTIES,
     PROJECT_PROPERTIES,
     write_data,
     write_geopackage,
 )
-from projectmap.locate import BuildResult
+from projectmap.output.tables import PROJECTS_CSV, neutralised
+from projectmap.places.locate import BuildResult
 from rfc7946 import geojson_problems
 
 DATA_FILES = ("projects.geojson", "places.geojson", "projects.csv", "unresolved.csv")

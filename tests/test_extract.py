@@ -3,7 +3,7 @@ import json
 import pytest
 
 from conftest import DATA
-from projectmap.segment import split_sentences
+from projectmap.text.segment import split_sentences
 
 CASES = json.loads((DATA / "extract-cases.json").read_text(encoding="utf-8"))
 

@@ -11,9 +11,9 @@ from shapely.geometry import LineString, Polygon
 
 from conftest import ROOT
 from fake_http import Reply, Request, serve
-from projectmap import china
 from projectmap.cli import main
-from projectmap.gazetteer import load_gazetteer, read_entries
+from projectmap.places import china
+from projectmap.places.gazetteer import load_gazetteer, read_entries
 
 HAILAER_TEXT = ROOT.parent / "shared" / "eval" / "dev" / "texts" / "full-hailaer-2019.txt"
 HAILAER_REPORT = """呼伦贝尔市海拉尔区人民政府工作报告
@@ -166,8 +166,8 @@ def test_only_http_and_https(url: str, tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_an_answer_over_the_size_cap_is_refused() -> None:
+    from projectmap.curate.overpass import fetch_overpass
     from projectmap.errors import FetchError
-    from projectmap.overpass import fetch_overpass
 
     with serve("/api/interpreter") as overpass:
         overpass.answer = lambda request: Reply(body=b" " * 3_000_000 + b"{}")
@@ -203,7 +203,7 @@ def test_bad_overpass_answers_are_one_line(
 
 def test_an_output_with_nothing_left_to_place(tmp_path: Path) -> None:
     from projectmap.errors import InputError
-    from projectmap.needs import read_output
+    from projectmap.places.needs import read_output
 
     (tmp_path / "report.json").write_text('{"region": {"code": "150702"}}', encoding="utf-8")
     (tmp_path / "places.geojson").write_text(
@@ -220,7 +220,7 @@ def test_an_output_with_nothing_left_to_place(tmp_path: Path) -> None:
 def test_a_server_that_never_answers_is_cut_off_at_the_deadline() -> None:
     import socket
 
-    from projectmap._http import fetch
+    from projectmap.curate.http import fetch
     from projectmap.errors import FetchError
 
     with socket.socket() as listener:  # accepts connections (backlog) but never answers

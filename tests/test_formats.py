@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from conftest import GAZETTEER, SAMPLE
-from projectmap._pdf import Line, paragraphs
 from projectmap.errors import InputError
-from projectmap.ingest import decode, read_report
 from projectmap.pipeline import BuildOptions, build_to_folder
+from projectmap.reading.ingest import decode, read_report
+from projectmap.reading.pdf import Line, paragraphs
 
 FONT = "STSong-Light"  # one of reportlab's built-in CID fonts: no font file needed
 

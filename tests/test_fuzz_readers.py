@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from projectmap._compare_read import read_features
 from projectmap.errors import GazetteerError, InputError
-from projectmap.gazetteer import Entry, entry_from_feature, parse_json, read_entries
+from projectmap.places.gazetteer import Entry, entry_from_feature, parse_json, read_entries
 
 FUZZ = settings(
     max_examples=500,

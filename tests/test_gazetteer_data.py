@@ -5,8 +5,8 @@ import json
 import pytest
 
 from conftest import DATA, GAZETTEER
-from projectmap.check import check_gazetteer
-from projectmap.gazetteer import load_gazetteer, read_entries
+from projectmap.curate.check import check_gazetteer
+from projectmap.places.gazetteer import load_gazetteer, read_entries
 
 GOLD = json.loads((DATA / "eval" / "seed-gold.json").read_text(encoding="utf-8"))
 

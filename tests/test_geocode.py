@@ -10,11 +10,11 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from fake_http import Reply, Request, serve
-from projectmap import china
 from projectmap.cli import main
-from projectmap.crs import distance_m, wgs84_to_gcj02
-from projectmap.gazetteer import read_entries
-from projectmap.geocode import GeocodeOptions, geocode
+from projectmap.curate.geocode import GeocodeOptions, geocode
+from projectmap.places import china
+from projectmap.places.crs import distance_m, wgs84_to_gcj02
+from projectmap.places.gazetteer import read_entries
 from test_fetch import HAILAER_REPORT
 
 KEY = "sekrit-key-123"
@@ -216,7 +216,7 @@ def test_on_the_sample_a_curated_road_gets_its_geometry(
     import shutil
 
     from conftest import GAZETTEER, SAMPLE
-    from projectmap.gazetteer import load_gazetteer
+    from projectmap.places.gazetteer import load_gazetteer
 
     monkeypatch.chdir(tmp_path)
     shutil.copytree(GAZETTEER, tmp_path / "gazetteer")

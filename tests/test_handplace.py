@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from projectmap.handplace import PlaceTool, placing_data
-from projectmap.needs import type_from_name
-from projectmap.render import map_html, render_map
+from projectmap.output.handplace import PlaceTool, placing_data
+from projectmap.output.render import map_html, render_map
+from projectmap.places.needs import type_from_name
 
 
 def test_unresolved_places_are_listed_once_with_their_count(sample_result) -> None:
@@ -32,7 +32,7 @@ def test_a_patch_for_a_county_the_gazetteer_lacks_imports_with_its_skeleton(tmp_
     import json
 
     from projectmap.cli import main
-    from projectmap.gazetteer import load_gazetteer
+    from projectmap.places.gazetteer import load_gazetteer
 
     patch = tmp_path / "gazetteer-patch-150702-20260101-120000.geojson"
     props = {

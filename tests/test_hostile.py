@@ -22,7 +22,7 @@ import pytest
 from conftest import GAZETTEER, SAMPLE, build_sample_result
 from markup import injected
 from projectmap.cli import main
-from projectmap.export import write_data
+from projectmap.output.export import write_data
 
 HOSTILE = Path(__file__).parent / "hostile"
 REPORTS = HOSTILE / "reports"
@@ -327,8 +327,8 @@ def test_a_50mb_report_is_refused_by_the_default_limit(
 MEMORY_PROBE = textwrap.dedent(
     """
     import resource, sys
-    from projectmap.ingest import read_report
-    from projectmap.segment import split_sentences
+    from projectmap.reading.ingest import read_report
+    from projectmap.text.segment import split_sentences
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     report = read_report(sys.argv[1], max_bytes=60_000_000)
     sentences = split_sentences(report.text)

@@ -22,10 +22,12 @@ from pathlib import Path
 import pytest
 
 from conftest import GAZETTEER, SAMPLE
-from projectmap import _files, _index, _layer
+from projectmap import _batch_index as _index
 from projectmap.cli import main
 from projectmap.errors import GazetteerError, InputError
-from projectmap.gazetteer import load_gazetteer
+from projectmap.files import safe as _files
+from projectmap.places import layer as _layer
+from projectmap.places.gazetteer import load_gazetteer
 
 HOSTILE = Path(__file__).parent / "hostile"
 COMPARE = HOSTILE / "compare"
@@ -72,7 +74,7 @@ def test_dev_zero_as_a_report_is_refused_without_reading(tmp_path, capsys):
 
 
 def test_a_folder_given_as_a_report_is_refused():
-    from projectmap.ingest import read_report
+    from projectmap.reading.ingest import read_report
 
     with pytest.raises(InputError, match=r"hostile: is a folder; pass a report file$"):
         read_report(HOSTILE)
@@ -224,7 +226,7 @@ def _run(text: str) -> str:
 
 
 def test_docx_paragraphs_in_content_controls_and_tracked_insertions_are_read(tmp_path):
-    from projectmap.ingest import read_report
+    from projectmap.reading.ingest import read_report
 
     body = (
         f"<w:sdt><w:sdtPr><w:alias w:val='x'/></w:sdtPr><w:sdtContent>"
@@ -312,7 +314,7 @@ def test_pdf_coordinates_that_overflow_drop_that_text_and_read_the_rest(tmp_path
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    from projectmap.ingest import read_report
+    from projectmap.reading.ingest import read_report
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     path = tmp_path / "overflow.pdf"
@@ -555,8 +557,8 @@ def test_a_docx_in_content_controls_and_insertions_gives_the_projects_of_the_tex
     rest typed as tracked insertions. Before, 22 projects of 29 were read."""
     from xml.sax.saxutils import escape
 
-    from projectmap.ingest import read_report
     from projectmap.pipeline import BuildOptions, build
+    from projectmap.reading.ingest import read_report
 
     title, *paragraphs = read_report(SAMPLE).text.split("\n")
     body = "".join(

@@ -4,12 +4,12 @@ from pathlib import Path
 import pytest
 from shapely.geometry import LineString, Point
 
-from projectmap.check import check_gazetteer
 from projectmap.cli import main
-from projectmap.crs import gcj02_to_wgs84, wgs84_to_gcj02
+from projectmap.curate.check import check_gazetteer
+from projectmap.curate.importer import import_file, layer_name
 from projectmap.errors import GazetteerError
-from projectmap.gazetteer import load_gazetteer, read_entries, write_entries
-from projectmap.importer import import_file, layer_name
+from projectmap.places.crs import gcj02_to_wgs84, wgs84_to_gcj02
+from projectmap.places.gazetteer import load_gazetteer, read_entries, write_entries
 from tmp_gazetteer import make_gazetteer, place
 
 

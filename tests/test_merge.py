@@ -9,8 +9,8 @@ from pathlib import Path
 from shapely.geometry import LineString, Point
 
 from conftest import GAZETTEER
-from projectmap.gazetteer import load_gazetteer, read_entries, write_entries
-from projectmap.importer import import_file
+from projectmap.curate.importer import import_file
+from projectmap.places.gazetteer import load_gazetteer, read_entries, write_entries
 from tmp_gazetteer import make_gazetteer, place
 
 ROAD = LineString([(114.95, 30.19), (114.97, 30.195), (114.99, 30.197)])

@@ -14,9 +14,7 @@ from osmium.osm.mutable import Node, Relation, Way
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
 
 from projectmap.cli import main
-from projectmap.errors import FetchError, GazetteerError
-from projectmap.gazetteer import read_entries
-from projectmap.osm import (
+from projectmap.curate.osm import (
     OSM_LICENCE,
     OSM_SOURCE,
     feature_type,
@@ -25,7 +23,9 @@ from projectmap.osm import (
     read_osm_file,
     read_overpass,
 )
-from projectmap.overpass import fetch_overpass, overpass_query
+from projectmap.curate.overpass import fetch_overpass, overpass_query
+from projectmap.errors import FetchError, GazetteerError
+from projectmap.places.gazetteer import read_entries
 from tmp_gazetteer import XIALU, make_gazetteer
 
 # A small OSM extract of 下陆区 (lon 114.93–115.05, lat 30.17–30.22), described once and

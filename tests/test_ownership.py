@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from conftest import GAZETTEER, SAMPLE
-from projectmap._outdir import folder_lock, owned_files, staged_folder, tidy_leftovers
 from projectmap.cli import main
 from projectmap.errors import OutputError
+from projectmap.files.outdir import folder_lock, owned_files, staged_folder, tidy_leftovers
 from projectmap.pipeline import BuildOptions, build_to_folder
 
 PYTHON = sys.executable
@@ -184,7 +184,7 @@ def test_compare_writes_a_record_and_keeps_others_files(tmp_path, capsys, toolki
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from projectmap._outdir import folder_lock
+from projectmap.files.outdir import folder_lock
 with folder_lock(Path(sys.argv[1]).absolute()):
     print("held", flush=True)
     time.sleep(60)
@@ -235,7 +235,7 @@ WRITER = textwrap.dedent(
     """
     import json, os, sys, time
     from pathlib import Path
-    from projectmap import _outdir
+    from projectmap.files import outdir as _outdir
 
     real = os.replace
     def slow(src, dst):
@@ -331,7 +331,7 @@ def test_twenty_random_kills_never_leave_a_mixture(shared, tmp_path):
 
 def test_ctrl_c_during_the_commit_is_held_and_then_says_the_folder_was_written(tmp_path, capsys):
     """The commit is never cut halfway by Ctrl-C; the message after it tells the truth."""
-    from projectmap import _outdir
+    from projectmap.files import outdir as _outdir
 
     out = put(tmp_path / "out", UNRELATED)
     real = _outdir._roll_forward
@@ -350,7 +350,7 @@ def test_ctrl_c_during_the_commit_is_held_and_then_says_the_folder_was_written(t
 
 def test_a_folder_whose_parent_cannot_be_written_is_merged_from_inside(tmp_path, monkeypatch):
     """``-o ~`` where ``/home`` is root's: the lock and the staging folder live inside ~."""
-    from projectmap import _outdir
+    from projectmap.files import outdir as _outdir
 
     home = put(tmp_path / "home", UNRELATED)
     real_open, real_mkdtemp = _outdir.os.open, _outdir.tempfile.mkdtemp

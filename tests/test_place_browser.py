@@ -24,10 +24,10 @@ import pytest
 from conftest import CHROMIUM, DATA, GAZETTEER, SAMPLE
 from eval_score import score
 from projectmap.cli import main
-from projectmap.crs import distance_m, gcj02_to_wgs84
-from projectmap.gazetteer import load_gazetteer
-from projectmap.handplace import places_to_place
+from projectmap.output.handplace import places_to_place
 from projectmap.pipeline import BuildOptions, build_to_folder
+from projectmap.places.crs import distance_m, gcj02_to_wgs84
+from projectmap.places.gazetteer import load_gazetteer
 
 #: The first place is drawn as a line, the second as a polygon, the others as points.
 KINDS = {0: ("line", 2), 1: ("polygon", 3)}

@@ -1,10 +1,10 @@
 import pytest
 
-from projectmap._wordtags import word_tags
-from projectmap.china import AdminIndex
 from projectmap.errors import RegionError
-from projectmap.ingest import Report
-from projectmap.region import find_region
+from projectmap.places.china import AdminIndex
+from projectmap.places.region import find_region
+from projectmap.reading.ingest import Report
+from projectmap.text.wordtags import word_tags
 
 
 @pytest.fixture(scope="module")

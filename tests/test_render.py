@@ -22,15 +22,15 @@ import pytest
 from shapely.geometry import Point
 
 from conftest import HOSTILE_SENTENCE, build_sample_result
-from projectmap import _mapassets
-from projectmap._labels import REASON_WORDS
-from projectmap._mapassets import MapApp, PinCluster, script_json
-from projectmap._mapdata import map_data
-from projectmap._mappage import _unique_labels, mark_spans, page_data
 from projectmap.errors import MapError, ProjectmapError
-from projectmap.locate import PLACE_COLUMNS, PROJECT_COLUMNS, BuildResult
-from projectmap.render import base_layers, map_html, render_map
-from projectmap.resolve import REASONS
+from projectmap.output import mapassets as _mapassets
+from projectmap.output.labels import REASON_WORDS
+from projectmap.output.mapassets import MapApp, PinCluster, script_json
+from projectmap.output.mapdata import map_data
+from projectmap.output.mappage import _unique_labels, mark_spans, page_data
+from projectmap.output.render import base_layers, map_html, render_map
+from projectmap.places.locate import PLACE_COLUMNS, PROJECT_COLUMNS, BuildResult
+from projectmap.places.resolve import REASONS
 
 SIZE_LIMIT = 1_500_000
 
@@ -294,7 +294,7 @@ def test_no_module_of_folium_plugins_is_imported():
         "import sys\n"
         "sys.path.insert(0, 'tests')\n"
         "from conftest import build_sample_result\n"
-        "from projectmap.render import map_html, render_map\n"
+        "from projectmap.output.render import map_html, render_map\n"
         "map_html(render_map(build_sample_result()))\n"
         "print(sorted(m for m in sys.modules if m.startswith('folium.plugins')))\n"
     )

@@ -1,9 +1,9 @@
 import pytest
 from shapely.geometry import Point, Polygon
 
-from projectmap.detect import Mention
-from projectmap.gazetteer import Entry, Gazetteer
-from projectmap.resolve import REASONS, Resolver, part_of
+from projectmap.places.gazetteer import Entry, Gazetteer
+from projectmap.places.resolve import REASONS, Resolver, part_of
+from projectmap.text.detect import Mention
 
 
 def _mention(name, part=None, how="gazetteer"):
@@ -54,8 +54,8 @@ def test_unknown_name_is_a_value_placed_in_the_issuing_area(xialu):
 def test_a_name_after_a_unit_elsewhere_is_not_placed_in_the_area(toolkit, name, elsewhere):
     # a neighbour city's name, or a full name, puts a place outside; a distant city's short
     # name is a brand's, a firm goes on after it, and the home city or a sibling is near
-    from projectmap.china import AdminIndex
-    from projectmap.resolve import Elsewhere
+    from projectmap.places.china import AdminIndex
+    from projectmap.places.resolve import Elsewhere
 
     finder = Elsewhere(AdminIndex.load(), "420204", ["有色", "集团"])
     resolver = Resolver(toolkit.gazetteer, "420204", elsewhere=finder)

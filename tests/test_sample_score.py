@@ -6,7 +6,7 @@ import pytest
 
 from conftest import DATA
 from eval_score import score
-from projectmap.export import write_data
+from projectmap.output.export import write_data
 
 GOLD = json.loads((DATA / "eval" / "seed-gold.json").read_text(encoding="utf-8"))
 

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projectmap.segment import split_sentences
+from projectmap.text.segment import split_sentences
 
 TEXT = (
     "  三、坚定不移改革攻坚突围,狠抓有效投资落地见效\n\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from projectmap.gazetteer import Entry, write_entries
+from projectmap.places.gazetteer import Entry, write_entries
 
 #: 下陆区 as a box: lon 114.93–115.05, lat 30.17–30.22.
 XIALU = box(114.93, 30.17, 115.05, 30.22)

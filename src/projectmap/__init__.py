@@ -22,10 +22,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 _LAZY = {
     "BuildOptions": "projectmap.pipeline",
-    "BuildResult": "projectmap.locate",
-    "Gazetteer": "projectmap.gazetteer",
+    "BuildResult": "projectmap.places.locate",
+    "Gazetteer": "projectmap.places.gazetteer",
     "build": "projectmap.pipeline",
-    "load_gazetteer": "projectmap.gazetteer",
+    "load_gazetteer": "projectmap.places.gazetteer",
 }
 
 __all__ = ["ProjectmapError", "__version__", *_LAZY]

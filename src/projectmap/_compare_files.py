@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from projectmap.export import geometry_json
+from projectmap.output.export import geometry_json
 
 if TYPE_CHECKING:
     import folium

@@ -17,8 +17,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from projectmap._files import read_regular
 from projectmap.errors import InputError
+from projectmap.files.safe import read_regular
 
 #: Largest ``projects.geojson`` or ``report.json`` read, in bytes.
 MAX_JSON_BYTES = 200_000_000

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from projectmap._files import write_text_atomic
-from projectmap._formats import REPORT_SUFFIXES
-from projectmap._index import index_html, require_index_replaceable
+from projectmap._batch_index import index_html, require_index_replaceable
 from projectmap.errors import InputError, ProjectmapError
-from projectmap.ingest import report_id
+from projectmap.files.safe import write_text_atomic
 from projectmap.pipeline import BuildOptions, Toolkit, build_to_folder
+from projectmap.reading.formats import REPORT_SUFFIXES
+from projectmap.reading.ingest import report_id
 
 INDEX = "index.html"
 

@@ -211,7 +211,7 @@ def _positive_number(text: str) -> float:
 
 def summary(result: object, outdir: Path) -> str:
     """A few lines on what a build found and where it wrote it."""
-    from projectmap.locate import BuildResult
+    from projectmap.places.locate import BuildResult
 
     if not isinstance(result, BuildResult):
         raise TypeError("summary() needs a BuildResult")
@@ -264,8 +264,8 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
 
 def _compare(args: argparse.Namespace) -> int:
     from projectmap.compare import compare_reports, write_comparison
-    from projectmap.ingest import report_id
     from projectmap.pipeline import BuildOptions
+    from projectmap.reading.ingest import report_id
 
     _quiet_jieba()
     options = BuildOptions(gazetteer=args.gazetteer, region=args.region)
@@ -404,8 +404,8 @@ def _add_geocode(actions: argparse._SubParsersAction) -> None:
 def _gazetteer_geocode(args: argparse.Namespace) -> int:
     import os
 
-    from projectmap._providers import PROVIDERS
-    from projectmap.geocode import GeocodeOptions, default_cache, geocode
+    from projectmap.curate.geocode import GeocodeOptions, default_cache, geocode
+    from projectmap.curate.providers import PROVIDERS
 
     key = args.key or os.environ.get(PROVIDERS[args.provider].key_env) or ""
     options = GeocodeOptions(
@@ -422,7 +422,7 @@ def _gazetteer_geocode(args: argparse.Namespace) -> int:
 
 
 def _gazetteer_check(args: argparse.Namespace) -> int:
-    from projectmap.check import check_gazetteer, summarize
+    from projectmap.curate.check import check_gazetteer, summarize
 
     problems = check_gazetteer(args.gazetteer)
     for problem in problems:
@@ -432,7 +432,7 @@ def _gazetteer_check(args: argparse.Namespace) -> int:
 
 
 def _gazetteer_import(args: argparse.Namespace) -> int:
-    from projectmap.importer import import_file
+    from projectmap.curate.importer import import_file
 
     result = import_file(
         args.file,
@@ -448,7 +448,7 @@ def _gazetteer_import(args: argparse.Namespace) -> int:
 
 
 def _gazetteer_fetch_osm(args: argparse.Namespace) -> int:
-    from projectmap.fetch import fetch_osm, fetch_osm_from
+    from projectmap.curate.fetch import fetch_osm, fetch_osm_from
 
     if (args.area is None) == (args.outdir is None):
         raise UsageError("gazetteer fetch-osm: pass either AREA or --from OUTDIR")
@@ -468,8 +468,8 @@ def _seconds(value: float) -> float:
 
 
 def _gazetteer_skeleton(args: argparse.Namespace) -> int:
-    from projectmap import china
-    from projectmap.gazetteer import write_entries
+    from projectmap.places import china
+    from projectmap.places.gazetteer import write_entries
 
     entries = china.skeleton(args.codes, china.AdminIndex.load())
     if args.seats:

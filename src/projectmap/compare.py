@@ -25,9 +25,9 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from projectmap._compare_read import folder_region, read_projects
-from projectmap._files import write_text_atomic
-from projectmap._outdir import staged_folder
 from projectmap.errors import RegionError
+from projectmap.files.outdir import staged_folder
+from projectmap.files.safe import write_text_atomic
 from projectmap.pipeline import BuildOptions, Toolkit, build
 
 STATUSES = ("new", "continuing", "completed", "dropped")

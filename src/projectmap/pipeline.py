@@ -10,19 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from projectmap import china
-from projectmap._files import staged_folder, write_text_atomic
-from projectmap._wordtags import word_tags
-from projectmap.classify import Classifier
-from projectmap.detect import PlaceDetector
-from projectmap.export import write_data, write_report_json
-from projectmap.extract import Project, ProjectExtractor
-from projectmap.gazetteer import Entry, Gazetteer, load_gazetteer
-from projectmap.ingest import MAX_BYTES, Report, read_report
-from projectmap.locate import BuildResult, locate
-from projectmap.region import RegionRules, find_region
-from projectmap.resolve import Elsewhere, Resolver
-from projectmap.segment import split_sentences
+from projectmap.files.safe import staged_folder, write_text_atomic
+from projectmap.output.export import write_data, write_report_json
+from projectmap.places import china
+from projectmap.places.gazetteer import Entry, Gazetteer, load_gazetteer
+from projectmap.places.locate import BuildResult, locate
+from projectmap.places.region import RegionRules, find_region
+from projectmap.places.resolve import Elsewhere, Resolver
+from projectmap.reading.ingest import MAX_BYTES, Report, read_report
+from projectmap.text.classify import Classifier
+from projectmap.text.detect import PlaceDetector
+from projectmap.text.extract import Project, ProjectExtractor
+from projectmap.text.segment import split_sentences
+from projectmap.text.wordtags import word_tags
 
 #: The gazetteer folder read when none is given, if it exists.
 DEFAULT_GAZETTEER = Path("gazetteer")
@@ -143,7 +143,7 @@ def build_to_folder(
     toolkit: Toolkit | None = None,
 ) -> tuple[Path, BuildResult]:
     """Build a report and write its folder atomically: all files, or the old folder intact."""
-    from projectmap.render import map_html, render_map
+    from projectmap.output.render import map_html, render_map
 
     options = options or BuildOptions()
     result = build(path, options=options, toolkit=toolkit)

@@ -1,0 +1,1 @@
+"""Curating the gazetteer: check, import, fetch from OSM, geocode."""

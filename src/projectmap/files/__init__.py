@@ -1,0 +1,1 @@
+"""Safe file reading, atomic writes, output folders written whole, and their locks."""

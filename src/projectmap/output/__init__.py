@@ -1,0 +1,1 @@
+"""Output: the GeoJSON, CSV and GeoPackage files and the map."""

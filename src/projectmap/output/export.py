@@ -1,0 +1,275 @@
+"""Write a build's data files: GeoJSON (RFC 7946), CSV and GeoPackage.
+
+GeoJSON is written by hand rather than through GDAL so that the bytes are the
+same on every run and machine: WGS-84 longitude/latitude with at most six
+decimals, counter-clockwise exterior rings, no ``crs`` member, readable
+Chinese, features in text order.
+
+The GeoPackage, for QGIS, holds one layer per geometry type, each with its type
+declared (``projects_points``, ``projects_lines``, ``projects_polygons``, and the
+non-spatial table ``projects_unlocated``; the same for ``places``). It is written
+with ``sqlite3`` (:mod:`projectmap.output.gpkg`), not GDAL, with the same geometry; lists
+are joined with ``、`` as in the CSV. :data:`GPKG_DATE` is stamped as the layers'
+``last_change`` instead of the clock, so two runs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from projectmap.errors import OutputError
+from projectmap.files.safe import atomic_path, write_text_atomic
+from projectmap.output import gpkg as _gpkg
+from projectmap.output.tables import projects_csv, unresolved_csv
+from projectmap.places.locate import BuildResult
+
+#: Properties written to ``projects.geojson``, in order (the output contract).
+PROJECT_PROPERTIES = (
+    "id", "name", "category", "category_label", "places", "place_ids", "status", "amount",
+    "section", "sentence", "precision", "precision_label", "start", "end",
+)  # fmt: skip
+#: Properties written to ``places.geojson``, in order (the output contract).
+PLACE_PROPERTIES = (
+    "id", "mention", "name", "gazetteer_id", "type", "precision", "precision_label", "reason",
+    "explanation", "project_ids", "sentence", "start", "end",
+)  # fmt: skip
+#: Integer properties; every other property is text (lists joined) in the GeoPackage.
+INTEGER_PROPERTIES = frozenset({"precision", "start", "end"})
+DIGITS = 6
+#: The ``last_change`` time stamped into the GeoPackage instead of the clock.
+GPKG_DATE = "2000-01-01T00:00:00.000Z"
+#: The GeoPackage's layer families: the single type each holds, and its declared type.
+GPKG_KINDS = {
+    "points": ("Point", "MultiPoint"),
+    "lines": ("LineString", "MultiLineString"),
+    "polygons": ("Polygon", "MultiPolygon"),
+}
+_MULTI = {
+    "Point": shapely.multipoints,
+    "LineString": shapely.multilinestrings,
+    "Polygon": shapely.multipolygons,
+}
+
+
+def geometry_json(geometry: BaseGeometry | None) -> dict[str, Any] | None:
+    """A geometry as an RFC 7946 mapping: right-hand rings, six decimals."""
+    normal = _normalized(geometry)
+    return None if normal is None else _round(mapping(normal))
+
+
+def _normalized(geometry: BaseGeometry | None) -> BaseGeometry | None:
+    """Counter-clockwise exterior rings, clockwise holes, on a 1e-6 degree grid."""
+    if geometry is None or geometry.is_empty:
+        return None
+    oriented = shapely.orient_polygons(geometry, exterior_cw=False)
+    return shapely.set_precision(oriented, 10**-DIGITS, mode="pointwise")
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, DIGITS) + 0.0
+    if isinstance(value, (list, tuple)):
+        return [_round(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _round(v) for k, v in value.items()}
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready value: numpy scalars and NaN become Python values and null."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def feature_collection(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> str:
+    """A FeatureCollection as text, one feature per line."""
+    lines = []
+    for row in frame.itertuples(index=False):
+        record = row._asdict()
+        feature = {
+            "type": "Feature",
+            "properties": {key: _plain(record[key]) for key in properties},
+            "geometry": geometry_json(record["geometry"]),
+        }
+        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+    body = ",\n".join(lines)
+    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+
+
+def gpkg_table(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> pd.DataFrame:
+    """The attributes for the GeoPackage: typed columns, lists joined with ``、``."""
+    columns = {
+        key: pd.array(
+            [_text(v) if key not in INTEGER_PROPERTIES else _plain(v) for v in frame[key]],
+            dtype="Int64" if key in INTEGER_PROPERTIES else "string",
+        )
+        for key in properties
+    }
+    return pd.DataFrame(columns)
+
+
+def gpkg_layers(
+    frame: gpd.GeoDataFrame, properties: Sequence[str], stem: str
+) -> dict[str, pd.DataFrame]:
+    """One layer per geometry type, named ``{stem}_points`` and so on, plus ``{stem}_unlocated``.
+
+    A row whose geometry mixes types (a point and a road) is in each layer of a
+    type it has, with that type's parts. Rows without geometry are in the
+    non-spatial ``{stem}_unlocated`` table.
+    """
+    table = gpkg_table(frame, properties)
+    normal = [_normalized(g) for g in frame.geometry]
+    layers: dict[str, pd.DataFrame] = {}
+    for kind, (single, _multi) in GPKG_KINDS.items():
+        parts = [_parts_of(g, single) for g in normal]
+        keep = [p is not None for p in parts]
+        layers[f"{stem}_{kind}"] = gpd.GeoDataFrame(
+            table.loc[pd.Series(keep, dtype=bool).to_numpy()].reset_index(drop=True),
+            geometry=[p for p in parts if p is not None],
+            crs="EPSG:4326",
+        )
+    layers[f"{stem}_unlocated"] = table.loc[
+        pd.Series([g is None for g in normal], dtype=bool).to_numpy()
+    ].reset_index(drop=True)
+    return layers
+
+
+def _parts_of(geometry: BaseGeometry | None, single: str) -> BaseGeometry | None:
+    """The parts of one type (``Point``, ``LineString``, ``Polygon``) as a Multi geometry."""
+    if geometry is None:
+        return None
+    parts = [p for p in _flat(geometry) if p.geom_type == single]
+    if not parts:
+        return None
+    return _MULTI[single](parts)
+
+
+def _flat(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
+    for part in shapely.get_parts(geometry):
+        if part.geom_type.startswith("Multi") or part.geom_type == "GeometryCollection":
+            yield from _flat(part)
+        elif not part.is_empty:
+            yield part
+
+
+def _text(value: Any) -> str | None:
+    value = _plain(value)
+    if isinstance(value, list):
+        return "、".join("" if v is None else str(v) for v in value)
+    return None if value is None else str(value)
+
+
+def write_geopackage(result: BuildResult, path: Path) -> None:
+    """Write projects and places to a GeoPackage, one layer per geometry type, atomically.
+
+    Every spatial layer declares its geometry type (``MULTIPOINT``,
+    ``MULTILINESTRING``, ``MULTIPOLYGON``), so QGIS opens each directly.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written.
+    """
+    layers = {
+        **gpkg_layers(result.projects, PROJECT_PROPERTIES, "projects"),
+        **gpkg_layers(result.places, PLACE_PROPERTIES, "places"),
+    }
+    types = {}
+    for name in layers:
+        kind = GPKG_KINDS.get(name.rsplit("_", 1)[1])
+        if kind is not None:
+            types[name] = kind[1].upper()
+    with atomic_path(path) as tmp:
+        try:
+            _gpkg.write(tmp, layers, types, GPKG_DATE)
+        except sqlite3.Error as exc:
+            raise OutputError(f"{path}: cannot write the GeoPackage ({exc})") from exc
+
+
+def write_data(result: BuildResult, folder: Path) -> list[Path]:
+    """Write every data file of a build into ``folder`` and return their paths.
+
+    Raises
+    ------
+    OutputError
+        When a file cannot be written.
+    """
+    files = {
+        "projects.geojson": feature_collection(result.projects, PROJECT_PROPERTIES),
+        "places.geojson": feature_collection(result.places, PLACE_PROPERTIES),
+        "projects.csv": projects_csv(result),
+        "unresolved.csv": unresolved_csv(result),
+    }
+    paths = []
+    for name, text in files.items():
+        write_text_atomic(folder / name, text)
+        paths.append(folder / name)
+    write_geopackage(result, folder / "projects.gpkg")
+    return [*paths, folder / "projects.gpkg"]
+
+
+def report_json(result: BuildResult, files: Sequence[str]) -> str:
+    """The report as a whole (``report.json``): what, where, what was found and written."""
+    from projectmap import __version__
+
+    report = result.report
+    if result.issuer is not None:
+        region: dict[str, Any] = result.issuer.as_dict()
+        found_by: str | None = result.issuer.found_by
+    else:
+        region = {"name": result.region.name, "code": result.region.id}
+        found_by = None
+    by_precision = {
+        str(k): int(v) for k, v in sorted(result.places["precision"].value_counts().items())
+    }
+    projects_by_precision = {
+        str(k): int(v) for k, v in sorted(result.projects["precision"].value_counts().items())
+    }
+    data = {
+        "id": report.id,
+        "title": report.title,
+        "date": report.date,
+        "source": report.source,
+        "region": region,
+        "region_found_by": found_by,
+        "counts": {
+            "projects": len(result.projects),
+            "places": len(result.places),
+            "unresolved": len(result.unresolved),
+            "projects_by_precision": projects_by_precision,
+            "places_by_precision": by_precision,
+        },
+        "files": sorted(files),
+        "projectmap": __version__,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_report_json(result: BuildResult, folder: Path, written: Sequence[Path]) -> Path:
+    """Write ``report.json`` into ``folder``, listing ``written`` and itself as the build's files.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written.
+    """
+    path = folder / "report.json"
+    names = {p.name for p in written} | {path.name}
+    write_text_atomic(path, report_json(result, sorted(names)))
+    return path

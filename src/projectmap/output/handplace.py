@@ -1,0 +1,88 @@
+"""Placing by hand in ``map.html``: the places to place, and the page's tool for it.
+
+Every place a build left unresolved or placed only at district level (precision
+3 or coarser) is listed with a "place it" action (``assets/place.js``). The page
+collects the user's points, lines and polygons and saves them as a gazetteer
+patch; ``projectmap gazetteer import`` merges it, and the next build draws those
+projects at precision 1. The tool's script and styles are inlined, so it works
+with no network and no server.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from importlib import resources
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+from projectmap.output.mapassets import script_json
+from projectmap.places.locate import BuildResult
+from projectmap.places.needs import COARSE, type_from_name
+
+
+class PlaceTool(MacroElement):
+    """The page's "place by hand" box (``assets/place.js``, ``assets/place.css``) and its data."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>{{ this.css }}</style>
+            <script>{{ this.js }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = projectmapPlace({{ this._parent.get_name() }},
+                {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "ProjectmapPlace"
+        self.data_json = script_json(data)
+        assets = resources.files("projectmap").joinpath("assets")
+        self.js = assets.joinpath("place.js").read_text("utf-8").replace("</script", "<\\/script")
+        self.css = assets.joinpath("place.css").read_text("utf-8")
+
+
+def placing_data(result: BuildResult, *, datum: str) -> dict[str, Any]:
+    """The page's data: the region, the datum the map is drawn in, and the places to place."""
+    return {
+        "region": {"code": result.region.id, "name": result.region.name},
+        "report": result.report.source,
+        "datum": datum,
+        "places": places_to_place(result),
+    }
+
+
+def places_to_place(result: BuildResult) -> list[dict[str, Any]]:
+    """Each name unresolved or placed at precision 3 or coarser, once, in report order."""
+    rows = result.places
+    counts: Counter[str] = Counter()
+    first: dict[str, dict[str, Any]] = {}
+    for row in rows.itertuples(index=False):
+        precision = row.precision if row.precision == row.precision else None  # NaN is None
+        if precision is not None and int(precision) < COARSE:
+            continue
+        name = str(row.name or row.mention).strip() if row.name == row.name else str(row.mention)
+        counts[name] += 1
+        first.setdefault(name, {
+            "name": name, "mention": str(row.mention), "sentence": str(row.sentence or ""),
+            "type": _known_type(row.type) or type_from_name(name),
+            "precision": int(precision) if precision is not None else None,
+        })  # fmt: skip
+    return [dict(place, count=counts[name]) for name, place in first.items()]
+
+
+def _known_type(value: Any) -> str | None:
+    if not isinstance(value, str) or value in ("admin", "township", "community", ""):
+        return None
+    return value
+
+
+def add_place_tool(m: folium.Map, result: BuildResult, *, datum: str) -> None:
+    """Add the "place by hand" box to a map drawn in ``datum`` (``wgs84`` or ``gcj02``)."""
+    PlaceTool(placing_data(result, datum=datum)).add_to(m)

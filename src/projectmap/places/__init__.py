@@ -1,0 +1,1 @@
+"""Places: the gazetteer, China's admin skeleton, the region, resolving, locating."""

@@ -1,0 +1,169 @@
+"""The gazetteer: named places with their parents, geometry and provenance.
+
+A gazetteer is a folder of GeoJSON files (see ``gazetteer/README.md``). Each file
+is a FeatureCollection written one Feature per line so that a diff shows one
+changed entry per line. Every entry has an id, a name, aliases, a feature type,
+a parent id, a geometry in WGS-84 (or none when only the parent is known) and
+its source, licence and source CRS.
+
+An entry is :class:`~projectmap.places.entry.Entry`; one file is read and checked by
+:mod:`projectmap.places.layer`; this module loads a folder of them into a
+:class:`Gazetteer` and writes entries back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import shapely
+
+from projectmap.errors import GazetteerError
+from projectmap.files.safe import write_text_atomic
+from projectmap.places.entry import ADMIN_LEVELS, FEATURE_TYPES, REQUIRED, Entry
+from projectmap.places.fold import fold_same_as
+from projectmap.places.layer import (
+    MAX_FILE_BYTES,
+    entry_from_feature,
+    gazetteer_files,
+    parse_json,
+    read_entries,
+)
+
+
+class Gazetteer(Mapping[str, Entry]):
+    """Entries by id, with a name index and the parent hierarchy.
+
+    Parameters
+    ----------
+    entries : iterable of Entry
+        Entries; a later entry with the same id replaces an earlier one.
+    """
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._entries: dict[str, Entry] = {}
+        for entry in entries:
+            self._entries[entry.id] = entry
+        self._entries = fold_same_as(self._entries)
+        self._by_name: dict[str, list[str]] = {}
+        for entry in self._entries.values():
+            for name in dict.fromkeys(entry.names):
+                self._by_name.setdefault(name, []).append(entry.id)
+
+    def __getitem__(self, entry_id: str) -> Entry:
+        return self._entries[entry_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def names(self) -> list[str]:
+        """Every name and alias, longest first."""
+        return sorted(self._by_name, key=lambda n: (-len(n), n))
+
+    def primary_names(self) -> set[str]:
+        """The names entries are known by, without their aliases."""
+        return {entry.name for entry in self._entries.values()}
+
+    def lookup(self, name: str) -> list[Entry]:
+        """Entries whose name or alias is exactly ``name``."""
+        return [self._entries[i] for i in self._by_name.get(name, [])]
+
+    def ancestors(self, entry_id: str) -> list[Entry]:
+        """The parent chain of an entry, nearest first (cycles are cut)."""
+        chain: list[Entry] = []
+        seen = {entry_id}
+        parent = self._entries[entry_id].parent if entry_id in self._entries else None
+        while parent and parent in self._entries and parent not in seen:
+            seen.add(parent)
+            chain.append(self._entries[parent])
+            parent = self._entries[parent].parent
+        return chain
+
+    def located(self, entry_id: str) -> Entry | None:
+        """The entry itself when it has geometry, else its nearest located ancestor."""
+        entry = self._entries[entry_id]
+        if entry.geometry is not None:
+            return entry
+        return next((a for a in self.ancestors(entry_id) if a.geometry is not None), None)
+
+    def is_within(self, entry_id: str, area_id: str) -> bool:
+        """Whether ``area_id`` is the entry itself or one of its ancestors."""
+        return entry_id == area_id or any(a.id == area_id for a in self.ancestors(entry_id))
+
+    def merged(self, extra: Iterable[Entry]) -> Gazetteer:
+        """A new gazetteer with ``extra`` entries added where their id is new."""
+        return Gazetteer([*self._entries.values(), *(e for e in extra if e.id not in self)])
+
+
+def load_gazetteer(directory: str | Path) -> Gazetteer:
+    """Load every ``*.geojson`` file below ``directory`` into a :class:`Gazetteer`.
+
+    Raises
+    ------
+    GazetteerError
+        When the folder is missing, a file is broken, an id is repeated or a
+        geometry is invalid.
+    """
+    entries: dict[str, Entry] = {}
+    for path in gazetteer_files(Path(directory)):
+        for entry in read_entries(path):
+            if entry.id in entries:
+                raise GazetteerError(
+                    f"{path.name}: id {entry.id!r} is already used in "
+                    f"{entries[entry.id].file}; give one of them another id"
+                )
+            _require_valid(entry, path)
+            entries[entry.id] = entry
+    _require_no_cycles(entries)
+    return Gazetteer(entries.values())
+
+
+def _require_no_cycles(entries: Mapping[str, Entry]) -> None:
+    """Refuse parents that lead back to the entry: nothing could be placed through them."""
+    done: set[str] = set()
+    for start in entries:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in entries and node not in done:
+            if node in path:
+                cycle = " → ".join([*path[path.index(node) :], node])
+                raise GazetteerError(
+                    f"{entries[node].file}: parents form a cycle ({cycle}); "
+                    "correct the parent of one of them"
+                )
+            path.append(node)
+            node = entries[node].parent
+        done.update(path)
+
+
+def _require_valid(entry: Entry, path: Path) -> None:
+    """Refuse a geometry that GEOS cannot compute with, such as a ring crossing itself."""
+    if entry.geometry is None or shapely.is_valid(entry.geometry):
+        return
+    raise GazetteerError(
+        f"{path}: entry {entry.id!r} ({entry.name}) has an invalid {entry.geometry.geom_type} "
+        f"({shapely.is_valid_reason(entry.geometry)}); redraw it so that no ring crosses "
+        "itself or repair it with shapely.make_valid (`projectmap gazetteer check` lists all)"
+    )
+
+
+def write_entries(path: Path, entries: Iterable[Entry]) -> None:
+    """Write entries as a FeatureCollection, one Feature per line, sorted by id."""
+    lines = [
+        json.dumps(e.to_feature(), ensure_ascii=False, separators=(",", ":"))
+        for e in sorted(entries, key=lambda e: e.id)
+    ]
+    body = ",\n".join(lines)
+    text = '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+    write_text_atomic(path, text)
+
+
+__all__ = [
+    "ADMIN_LEVELS", "FEATURE_TYPES", "MAX_FILE_BYTES", "REQUIRED", "Entry", "Gazetteer",
+    "entry_from_feature", "gazetteer_files", "load_gazetteer", "parse_json", "read_entries",
+    "write_entries",
+]  # fmt: skip

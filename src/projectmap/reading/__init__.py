@@ -1,0 +1,1 @@
+"""Reading a report: decoding, formats (txt, html, docx, pdf), title and date."""

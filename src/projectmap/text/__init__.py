@@ -1,0 +1,1 @@
+"""Understanding a report's text: sentences, place mentions, projects, categories."""

@@ -1,0 +1,68 @@
+"""Part-of-speech tags of jieba's dictionary words, read once and cached.
+
+jieba's ``posseg`` module reads its whole dictionary again when imported (0.4 s,
+more than the rest of a build's own work). The place detector needs only each
+word's tag, so the table is read here and kept as a marshal file beside jieba's
+own cache in the temporary folder, keyed by the dictionary's size and time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import re
+import tempfile
+from pathlib import Path
+
+import jieba
+
+from projectmap.files.safe import write_bytes_atomic
+
+_DICTIONARY = Path(jieba.__file__).parent / "dict.txt"
+_CACHE = Path(tempfile.gettempdir()) / "projectmap-jieba-tags.cache"
+_NUMBER = re.compile(r"^[\d.%０-９]+$")
+_CJK = re.compile(r"^[\u3400-\u9fff]+$")
+#: Below this frequency a noun, adjective or distinguishing word is no common modifier.
+RARE = 50
+_RARE_IS_NEW = frozenset({"n", "a", "b"})
+#: Tags that the detector treats as it treats a name jieba does not know (``nz``).
+_LIKE_NEW_NAMES = frozenset({"nz", "nr", "nrt", "nrfg", "nt", "i", "l", "j", "zg", "g", "h", "k"})
+
+
+def word_tags(dictionary: Path = _DICTIONARY, cache: Path = _CACHE) -> dict[str, str]:
+    """Every dictionary word with its tag (``东方`` → ``s``, ``发展`` → ``vn``)."""
+    stat = dictionary.stat()
+    key = (str(dictionary), stat.st_size, stat.st_mtime_ns, sorted(_LIKE_NEW_NAMES), RARE)
+    try:
+        stored_key, tags = marshal.loads(cache.read_bytes())
+        if tuple(stored_key) == key and isinstance(tags, dict):
+            return tags
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    tags = _read(dictionary)
+    with contextlib.suppress(OSError):  # a read-only temporary folder costs the next run a read
+        write_bytes_atomic(cache, marshal.dumps((list(key), tags)))
+    return tags
+
+
+def _read(dictionary: Path) -> dict[str, str]:
+    """Tags by word, without the proper-noun-like ones that :func:`guess_tag` gives anyway."""
+    tags = {}
+    with dictionary.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) < 3 or parts[2] in _LIKE_NEW_NAMES:
+                continue
+            if parts[2] in _RARE_IS_NEW and int(parts[1]) < RARE:
+                continue  # a rare noun or adjective reads like a new name
+            tags[parts[0]] = parts[2]
+    return tags
+
+
+def guess_tag(word: str) -> str:
+    """The tag of a word the dictionary lacks: a new name, a number or punctuation."""
+    if _CJK.match(word):
+        return "nz"
+    if _NUMBER.match(word):
+        return "m"
+    return "eng" if word.isalnum() else "x"
