@@ -8,18 +8,47 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from projectmap.errors import OutputError
 from projectmap.files.safe import is_one_of, read_regular
 
-if TYPE_CHECKING:
-    from projectmap.batch import Outcome
-
 #: What the head of an ``index.html`` projectmap wrote holds.
 _INDEX_MARK = b"<title>projectmap: "
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one report of a batch.
+
+    Attributes
+    ----------
+    source : Path
+        The report file.
+    folder : str
+        Its output folder's name inside the batch folder.
+    region : str
+        The issuing area's name (``""`` when the build failed).
+    projects, resolved, unresolved : int
+        How many projects, and place mentions resolved and not, it has.
+    error : str or None
+        One line saying why the build failed, naming the file; None on success.
+    """
+
+    source: Path
+    folder: str
+    region: str = ""
+    projects: int = 0
+    resolved: int = 0
+    unresolved: int = 0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the report was built."""
+        return self.error is None
 
 
 def require_index_replaceable(index: Path, reports: Sequence[Path]) -> None:

@@ -1,4 +1,8 @@
-"""The files ``projectmap compare`` writes: a CSV, a GeoJSON and a map with a layer per status."""
+"""The files ``projectmap compare`` writes, and their writer.
+
+A CSV, a GeoJSON and a map with a layer per status, plus ``compare.json``, the
+folder's record.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,17 @@ import csv
 import html
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from projectmap.compare import Change, Comparison
+from projectmap.files.outdir import staged_folder
+from projectmap.files.safe import write_text_atomic
 from projectmap.output.export import geometry_json
 
 if TYPE_CHECKING:
     import folium
-
-    from projectmap.compare import Change, Comparison
 
 COLUMNS = (
     "status", "name", "old_id", "old_name", "old_status", "new_id", "new_name", "new_status",
@@ -156,3 +162,16 @@ FILES: dict[str, Callable[[Comparison], str]] = {
     "map.html": map_page,
     "compare.json": compare_json,
 }
+
+
+def write_comparison(
+    comparison: Comparison, outdir: Path, *, inputs: Sequence[Path] = ()
+) -> list[Path]:
+    """Write ``compare.csv``, ``compare.geojson``, ``map.html`` and ``compare.json``, atomically.
+
+    ``compare.json`` is the folder's record: the files the comparison wrote.
+    """
+    with staged_folder(outdir, record="compare.json", inputs=inputs) as stage:
+        for name, make in FILES.items():
+            write_text_atomic(stage / name, make(comparison))
+    return [outdir / name for name in FILES]

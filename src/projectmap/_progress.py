@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from projectmap.batch import Outcome
+    from projectmap._batch_index import Outcome
 
 
 class Progress:

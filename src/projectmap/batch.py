@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from projectmap._batch_index import index_html, require_index_replaceable
+from projectmap._batch_index import Outcome, index_html, require_index_replaceable
 from projectmap.errors import InputError, ProjectmapError
 from projectmap.files.safe import write_text_atomic
 from projectmap.pipeline import BuildOptions, Toolkit, build_to_folder
@@ -26,38 +26,6 @@ from projectmap.reading.formats import REPORT_SUFFIXES
 from projectmap.reading.ingest import report_id
 
 INDEX = "index.html"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one report of a batch.
-
-    Attributes
-    ----------
-    source : Path
-        The report file.
-    folder : str
-        Its output folder's name inside the batch folder.
-    region : str
-        The issuing area's name (``""`` when the build failed).
-    projects, resolved, unresolved : int
-        How many projects, and place mentions resolved and not, it has.
-    error : str or None
-        One line saying why the build failed, naming the file; None on success.
-    """
-
-    source: Path
-    folder: str
-    region: str = ""
-    projects: int = 0
-    resolved: int = 0
-    unresolved: int = 0
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the report was built."""
-        return self.error is None
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,8 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from projectmap.compare import compare_reports, write_comparison
+    from projectmap._compare_files import write_comparison
+    from projectmap.compare import compare_reports
     from projectmap.pipeline import BuildOptions
     from projectmap.reading.ingest import report_id
 

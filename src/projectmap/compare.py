@@ -26,8 +26,6 @@ from shapely.geometry.base import BaseGeometry
 
 from projectmap._compare_read import folder_region, read_projects
 from projectmap.errors import RegionError
-from projectmap.files.outdir import staged_folder
-from projectmap.files.safe import write_text_atomic
 from projectmap.pipeline import BuildOptions, Toolkit, build
 
 STATUSES = ("new", "continuing", "completed", "dropped")
@@ -282,18 +280,3 @@ def compare_reports(
     if len(regions) == 2:
         same_region(regions[0], regions[1])
     return Comparison(old.name, new.name, tuple(compare(sides[0], sides[1])))
-
-
-def write_comparison(
-    comparison: Comparison, outdir: Path, *, inputs: Sequence[Path] = ()
-) -> list[Path]:
-    """Write ``compare.csv``, ``compare.geojson``, ``map.html`` and ``compare.json``, atomically.
-
-    ``compare.json`` is the folder's record: the files the comparison wrote.
-    """
-    from projectmap._compare_files import FILES
-
-    with staged_folder(outdir, record="compare.json", inputs=inputs) as stage:
-        for name, make in FILES.items():
-            write_text_atomic(stage / name, make(comparison))
-    return [outdir / name for name in FILES]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from projectmap.files.safe import staged_folder, write_text_atomic
+from projectmap.files.outdir import staged_folder
+from projectmap.files.safe import write_text_atomic
 from projectmap.output.export import write_data, write_report_json
 from projectmap.places import china
 from projectmap.places.gazetteer import Entry, Gazetteer, load_gazetteer

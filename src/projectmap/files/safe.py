@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from projectmap.errors import OutputError, ProjectmapError
@@ -127,16 +127,3 @@ def is_one_of(path: Path, others: Iterable[Path]) -> bool:
         except OSError:
             continue
     return False
-
-
-def staged_folder(
-    target: Path, *, record: str = "report.json", inputs: Sequence[Path] = ()
-) -> AbstractContextManager[Path]:
-    """An output folder written whole: see :func:`projectmap.files.outdir.staged_folder`.
-
-    Output folders live in :mod:`projectmap.files.outdir`, which builds on this module;
-    this is where the pipeline has always taken them from.
-    """
-    from projectmap.files.outdir import staged_folder as staged
-
-    return staged(target, record=record, inputs=inputs)

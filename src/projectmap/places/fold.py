@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from projectmap.places.gazetteer import Entry
+    from projectmap.places.entry import Entry
 
 
 def fold_same_as(entries: Mapping[str, Entry]) -> dict[str, Entry]:
