@@ -43,7 +43,7 @@ class PlaceTool(MacroElement):
         super().__init__()
         self._name = "ProjectmapPlace"
         self.data_json = script_json(data)
-        assets = resources.files("projectmap").joinpath("assets")
+        assets = resources.files("projectmap.output").joinpath("assets")
         self.js = assets.joinpath("place.js").read_text("utf-8").replace("</script", "<\\/script")
         self.css = assets.joinpath("place.css").read_text("utf-8")
 

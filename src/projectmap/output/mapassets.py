@@ -45,7 +45,7 @@ def script_json(value: Any) -> str:
 
 
 def _asset(name: str) -> str:
-    return resources.files("projectmap").joinpath("assets", name).read_text("utf-8")
+    return resources.files("projectmap.output").joinpath("assets", name).read_text("utf-8")
 
 
 class MapApp(MacroElement):
