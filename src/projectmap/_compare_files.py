@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from projectmap.compare import Change, Comparison
 from projectmap.files.outdir import staged_folder
 from projectmap.files.safe import write_text_atomic
-from projectmap.output.export import geometry_json
+from projectmap.places.geojson import geometry_json
 
 if TYPE_CHECKING:
     import folium

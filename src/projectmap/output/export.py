@@ -25,13 +25,13 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from projectmap.errors import OutputError
 from projectmap.files.safe import atomic_path, write_text_atomic
 from projectmap.output import gpkg as _gpkg
 from projectmap.output.tables import projects_csv, unresolved_csv
+from projectmap.places.geojson import geometry_json, normalized
 from projectmap.places.locate import BuildResult
 
 #: Properties written to ``projects.geojson``, in order (the output contract).
@@ -46,7 +46,6 @@ PLACE_PROPERTIES = (
 )  # fmt: skip
 #: Integer properties; every other property is text (lists joined) in the GeoPackage.
 INTEGER_PROPERTIES = frozenset({"precision", "start", "end"})
-DIGITS = 6
 #: The ``last_change`` time stamped into the GeoPackage instead of the clock.
 GPKG_DATE = "2000-01-01T00:00:00.000Z"
 #: The GeoPackage's layer families: the single type each holds, and its declared type.
@@ -60,30 +59,6 @@ _MULTI = {
     "LineString": shapely.multilinestrings,
     "Polygon": shapely.multipolygons,
 }
-
-
-def geometry_json(geometry: BaseGeometry | None) -> dict[str, Any] | None:
-    """A geometry as an RFC 7946 mapping: right-hand rings, six decimals."""
-    normal = _normalized(geometry)
-    return None if normal is None else _round(mapping(normal))
-
-
-def _normalized(geometry: BaseGeometry | None) -> BaseGeometry | None:
-    """Counter-clockwise exterior rings, clockwise holes, on a 1e-6 degree grid."""
-    if geometry is None or geometry.is_empty:
-        return None
-    oriented = shapely.orient_polygons(geometry, exterior_cw=False)
-    return shapely.set_precision(oriented, 10**-DIGITS, mode="pointwise")
-
-
-def _round(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, DIGITS) + 0.0
-    if isinstance(value, (list, tuple)):
-        return [_round(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _round(v) for k, v in value.items()}
-    return value
 
 
 def _plain(value: Any) -> Any:
@@ -134,7 +109,7 @@ def gpkg_layers(
     non-spatial ``{stem}_unlocated`` table.
     """
     table = gpkg_table(frame, properties)
-    normal = [_normalized(g) for g in frame.geometry]
+    normal = [normalized(g) for g in frame.geometry]
     layers: dict[str, pd.DataFrame] = {}
     for kind, (single, _multi) in GPKG_KINDS.items():
         parts = [_parts_of(g, single) for g in normal]

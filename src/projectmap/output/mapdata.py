@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from projectmap.output.labels import area_names, area_word, precision_words
 from projectmap.output.mapstyle import Category, categories, missing, text, with_labels_of
+from projectmap.places.geojson import rounded_geometry
 from projectmap.places.locate import PRECISION_LABELS, BuildResult
 
 Feature = dict[str, Any]
@@ -29,7 +29,6 @@ Feature = dict[str, Any]
 AREA_RADIUS_M = 800
 #: Douglas-Peucker tolerance for the region outline, in degrees (about 30 m).
 REGION_TOLERANCE = 0.0003
-_DIGITS = 6
 _PIN_OFFSET_PX = 16
 
 
@@ -161,12 +160,6 @@ def precision_text(code: Any, label: str | None = None, area: str = "") -> str:
     return " · ".join(t for t in (precision_words(number, area), label) if t)
 
 
-def rounded(geometry: BaseGeometry) -> BaseGeometry:
-    """The geometry with coordinates rounded to 6 decimals (about 0.1 m)."""
-    result: BaseGeometry = shapely.transform(geometry, lambda xy: np.round(xy, _DIGITS))
-    return result
-
-
 def _parts(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
     for part in shapely.get_parts(geometry):
         if part.geom_type.startswith("Multi") or part.geom_type == "GeometryCollection":
@@ -186,7 +179,7 @@ def _category_layers(
         if not project.mapped or project.geometry is None:
             continue
         layer.mapped_ids.append(project.id)
-        for part in _parts(rounded(project.geometry)):
+        for part in _parts(rounded_geometry(project.geometry)):
             _add_part(layer, shapes, project, part)
     _offset_shared_pins(layers.values())
     return {cid: layers[cid] for cid in cats if cid in layers}
@@ -214,9 +207,9 @@ def _add_areas(
                 continue
             key = area.wkb
             if key not in found:
-                spot = rounded(area.representative_point())
+                spot = rounded_geometry(area.representative_point())
                 found[key] = {"ids": [], "geometry": None if own is None else
-                              mapping(rounded(own.simplify(REGION_TOLERANCE))),
+                              mapping(rounded_geometry(own.simplify(REGION_TOLERANCE))),
                               "anchor": [spot.y, spot.x], "slot": slots.get(key, 0),
                               "level": area_word(project.area, 3)}  # fmt: skip
                 slots[key] = slots.get(key, 0) + 1
@@ -307,7 +300,7 @@ def _region_outline(geometry: BaseGeometry | None) -> Feature | None:
         return None
     simple = geometry.simplify(REGION_TOLERANCE, preserve_topology=True)
     style = {"color": "#333333", "weight": 2, "opacity": 0.8, "dashArray": "8 4", "fill": False}
-    return feature(rounded(simple), {"kind": "region", "style": style})
+    return feature(rounded_geometry(simple), {"kind": "region", "style": style})
 
 
 def _bounds(region: Feature | None, layers: dict[str, CategoryLayer]) -> list[list[float]] | None:

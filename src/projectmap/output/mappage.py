@@ -11,8 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from projectmap.output.labels import REASON_WORDS, STATUS_WORDS, area_word, region_word
-from projectmap.output.mapdata import MapData, Project, precision_text, rounded, texts
+from projectmap.output.mapdata import MapData, Project, precision_text, texts
 from projectmap.output.mapstyle import text
+from projectmap.places.geojson import rounded_geometry
 from projectmap.places.locate import BuildResult
 
 
@@ -152,7 +153,7 @@ def _place_records(result: BuildResult) -> Iterator[dict[str, Any]]:
         seen.add(mention)
         kind = text(row.get("type"))
         area = (text(row.get("name")) if kind == "admin" else None) or region
-        spot = rounded(geometry.representative_point())
+        spot = rounded_geometry(geometry.representative_point())
         record: dict[str, Any] = {
             "kind": "place", "label": mention, "name": text(row.get("name")), "type": kind,
             "precision": precision_text(row.get("precision"), text(row.get("precision_label")),
@@ -160,7 +161,7 @@ def _place_records(result: BuildResult) -> Iterator[dict[str, Any]]:
             "ids": list(texts(row.get("project_ids"))), "latlng": [spot.y, spot.x],
         }  # fmt: skip
         if geometry.geom_type != "Point":
-            west, south, east, north = rounded(geometry).bounds
+            west, south, east, north = rounded_geometry(geometry).bounds
             record["bounds"] = [[south, west], [north, east]]
         yield record
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from projectmap.output.labels import STATUS_WORDS, area_names, precision_words
+from projectmap.places.geojson import rounded
 from projectmap.places.locate import BuildResult
 
 #: Columns of ``projects.csv``: the GeoJSON properties, Chinese words beside the codes, lon/lat.
@@ -30,7 +31,6 @@ UNRESOLVED_CSV = ("mention", "reason", "sentence", "start", "end")
 BOM = "\ufeff"
 #: What a spreadsheet may read as the start of a formula (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_DIGITS = 6
 
 
 def neutralised(value: Any) -> Any:
@@ -77,7 +77,7 @@ def projects_csv(result: BuildResult) -> str:
         }  # fmt: skip
         if placed:
             spot = point.representative_point()
-            extra.update(lon=round(spot.x, _DIGITS), lat=round(spot.y, _DIGITS))
+            extra.update(lon=rounded(spot.x), lat=rounded(spot.y))
         rows.append([extra[key] if key in extra else cell(row[key]) for key in PROJECTS_CSV])
     return table(rows, PROJECTS_CSV)
 

@@ -12,6 +12,8 @@ from typing import Any
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from projectmap.places.geojson import rounded
+
 #: Feature types an entry may carry. Admin units carry an ``admin_level``.
 FEATURE_TYPES = frozenset(
     {
@@ -68,15 +70,5 @@ class Entry:
             props["notes"] = self.notes
         if self.same_as:
             props["same_as"] = self.same_as
-        geometry = None if self.geometry is None else _rounded(mapping(self.geometry))
+        geometry = None if self.geometry is None else rounded(mapping(self.geometry))
         return {"type": "Feature", "properties": props, "geometry": geometry}
-
-
-def _rounded(geo: Any, digits: int = 6) -> Any:
-    if isinstance(geo, float):
-        return round(geo, digits)
-    if isinstance(geo, (list, tuple)):
-        return [_rounded(item, digits) for item in geo]
-    if isinstance(geo, dict):
-        return {key: _rounded(value, digits) for key, value in geo.items()}
-    return geo

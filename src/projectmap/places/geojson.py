@@ -1,0 +1,51 @@
+"""Coordinates as projectmap writes them: WGS-84 at six decimals, RFC 7946 rings.
+
+The one place where coordinates are rounded, for every file and page the tool
+writes: gazetteer layers, the build's GeoJSON and CSV, the map and ``compare``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+#: Decimals kept of a longitude or latitude (1e-6 degree is about 0.1 m).
+DIGITS = 6
+
+
+def rounded(value: Any) -> Any:
+    """Round every float in a coordinate, or in nested lists and mappings of them.
+
+    Tuples become lists, as in JSON; ``-0.0`` becomes ``0.0``. Other values pass as they are.
+    """
+    if isinstance(value, float):
+        return round(value, DIGITS) + 0.0
+    if isinstance(value, (list, tuple)):
+        return [rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    return value
+
+
+def rounded_geometry(geometry: BaseGeometry) -> BaseGeometry:
+    """The geometry with its coordinates rounded to :data:`DIGITS` decimals (for the map)."""
+    result: BaseGeometry = shapely.transform(geometry, lambda xy: np.round(xy, DIGITS))
+    return result
+
+
+def geometry_json(geometry: BaseGeometry | None) -> dict[str, Any] | None:
+    """A geometry as an RFC 7946 mapping: right-hand rings, six decimals; None when empty."""
+    normal = normalized(geometry)
+    return None if normal is None else rounded(mapping(normal))
+
+
+def normalized(geometry: BaseGeometry | None) -> BaseGeometry | None:
+    """Counter-clockwise exterior rings, clockwise holes, on a 1e-6 degree grid."""
+    if geometry is None or geometry.is_empty:
+        return None
+    oriented = shapely.orient_polygons(geometry, exterior_cw=False)
+    return shapely.set_precision(oriented, 10**-DIGITS, mode="pointwise")
