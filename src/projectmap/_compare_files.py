@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from projectmap.compare import Change, Comparison
 from projectmap.files.outdir import staged_folder
 from projectmap.files.safe import write_text_atomic
-from projectmap.places.geojson import geometry_json
+from projectmap.places.geojson import feature_collection, geometry_json
 
 if TYPE_CHECKING:
     import folium
@@ -87,11 +87,7 @@ def _features(comparison: Comparison, *, escape: bool = False) -> list[dict[str,
 
 def compare_geojson(comparison: Comparison) -> str:
     """A FeatureCollection, one feature a line, located where the project is (or was)."""
-    lines = [
-        json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in _features(comparison)
-    ]
-    body = ",\n".join(lines)
-    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+    return feature_collection(_features(comparison))
 
 
 def compare_map(comparison: Comparison) -> folium.Map:

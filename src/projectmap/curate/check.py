@@ -24,6 +24,7 @@ from shapely.validation import explain_validity
 
 from projectmap.errors import CrsError, GazetteerError
 from projectmap.files.safe import read_regular
+from projectmap.places import geojson
 from projectmap.places.crs import bd09_to_wgs84, distance_m, gcj02_to_wgs84, normalize_crs
 from projectmap.places.gazetteer import (
     MAX_FILE_BYTES,
@@ -131,7 +132,7 @@ def _read_file(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
     except RecursionError:
         return [], [_error(name, None, f"{name}: is nested too deeply to be a gazetteer file")]
     except json.JSONDecodeError as exc:
-        if text.startswith('{"type":"FeatureCollection","features":[\n'):
+        if text.startswith(geojson.HEAD):
             return _read_lines(text, name)
         message = f"{name}: line {exc.lineno}: not valid JSON ({exc.msg}); fix that line"
         return [], [_error(name, None, message)]

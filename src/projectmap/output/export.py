@@ -31,6 +31,7 @@ from projectmap.errors import OutputError
 from projectmap.files.safe import atomic_path, write_text_atomic
 from projectmap.output import gpkg as _gpkg
 from projectmap.output.tables import projects_csv, unresolved_csv
+from projectmap.places import geojson
 from projectmap.places.geojson import geometry_json, normalized
 from projectmap.places.locate import BuildResult
 
@@ -73,18 +74,18 @@ def _plain(value: Any) -> Any:
 
 
 def feature_collection(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> str:
-    """A FeatureCollection as text, one feature per line."""
-    lines = []
+    """A FeatureCollection of ``frame`` as text, one feature per line."""
+    features = []
     for row in frame.itertuples(index=False):
         record = row._asdict()
-        feature = {
-            "type": "Feature",
-            "properties": {key: _plain(record[key]) for key in properties},
-            "geometry": geometry_json(record["geometry"]),
-        }
-        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
-    body = ",\n".join(lines)
-    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {key: _plain(record[key]) for key in properties},
+                "geometry": geometry_json(record["geometry"]),
+            }
+        )
+    return geojson.feature_collection(features)
 
 
 def gpkg_table(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> pd.DataFrame:

@@ -13,7 +13,6 @@ An entry is :class:`~projectmap.places.entry.Entry`; one file is read and checke
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from projectmap.errors import GazetteerError
 from projectmap.files.safe import write_text_atomic
 from projectmap.places.entry import ADMIN_LEVELS, FEATURE_TYPES, REQUIRED, Entry
 from projectmap.places.fold import fold_same_as
+from projectmap.places.geojson import feature_collection
 from projectmap.places.layer import (
     MAX_FILE_BYTES,
     entry_from_feature,
@@ -153,13 +153,8 @@ def _require_valid(entry: Entry, path: Path) -> None:
 
 def write_entries(path: Path, entries: Iterable[Entry]) -> None:
     """Write entries as a FeatureCollection, one Feature per line, sorted by id."""
-    lines = [
-        json.dumps(e.to_feature(), ensure_ascii=False, separators=(",", ":"))
-        for e in sorted(entries, key=lambda e: e.id)
-    ]
-    body = ",\n".join(lines)
-    text = '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
-    write_text_atomic(path, text)
+    features = (e.to_feature() for e in sorted(entries, key=lambda e: e.id))
+    write_text_atomic(path, feature_collection(features))
 
 
 __all__ = [

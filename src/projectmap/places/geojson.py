@@ -1,11 +1,14 @@
-"""Coordinates as projectmap writes them: WGS-84 at six decimals, RFC 7946 rings.
+"""GeoJSON as projectmap writes it: WGS-84 at six decimals, RFC 7946 rings, a feature a line.
 
-The one place where coordinates are rounded, for every file and page the tool
-writes: gazetteer layers, the build's GeoJSON and CSV, the map and ``compare``.
+The one place where coordinates are rounded and FeatureCollections are written, for
+every file and page the tool writes: gazetteer layers, the build's GeoJSON and CSV,
+the map and ``compare``.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -15,6 +18,8 @@ from shapely.geometry.base import BaseGeometry
 
 #: Decimals kept of a longitude or latitude (1e-6 degree is about 0.1 m).
 DIGITS = 6
+#: How a FeatureCollection written by :func:`feature_collection` begins.
+HEAD = '{"type":"FeatureCollection","features":[\n'
 
 
 def rounded(value: Any) -> Any:
@@ -49,3 +54,14 @@ def normalized(geometry: BaseGeometry | None) -> BaseGeometry | None:
         return None
     oriented = shapely.orient_polygons(geometry, exterior_cw=False)
     return shapely.set_precision(oriented, 10**-DIGITS, mode="pointwise")
+
+
+def feature_collection(features: Iterable[Mapping[str, Any]]) -> str:
+    """A FeatureCollection as text, one feature a line, so that a diff shows one place a line.
+
+    The one GeoJSON writer: gazetteer layers, a build's ``projects.geojson`` and
+    ``places.geojson``, and ``compare.geojson``. Compact separators, readable Chinese.
+    """
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    body = ",\n".join(lines)
+    return HEAD + body + ("\n" if lines else "") + "]}\n"
