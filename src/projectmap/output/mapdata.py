@@ -19,7 +19,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from projectmap.output.labels import area_names, area_word, precision_words
-from projectmap.output.mapstyle import Category, categories, missing, text, with_labels_of
+from projectmap.output.mapstyle import CategoryStyle, categories, missing, text, with_labels_of
 from projectmap.places.geojson import rounded_geometry
 from projectmap.places.locate import PRECISION_LABELS, BuildResult
 
@@ -64,7 +64,7 @@ class CategoryLayer:
     None: the issuing region), drawn as that area with a count badge at ``anchor``.
     """
 
-    category: Category
+    category: CategoryStyle
     project_ids: list[str] = field(default_factory=list)
     mapped_ids: list[str] = field(default_factory=list)
     shapes: list[Feature] = field(default_factory=list)
@@ -85,7 +85,7 @@ class MapData:
 
     Attributes
     ----------
-    categories : dict of str to Category
+    categories : dict of str to CategoryStyle
         Every category, in the order of ``rules/categories.json``.
     projects : list of Project
         Every project, in report order.
@@ -97,7 +97,7 @@ class MapData:
         ``[[south, west], [north, east]]`` to fit the view to.
     """
 
-    categories: dict[str, Category]
+    categories: dict[str, CategoryStyle]
     projects: list[Project]
     layers: dict[str, CategoryLayer]
     region: Feature | None
@@ -169,7 +169,7 @@ def _parts(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
 
 
 def _category_layers(
-    projects: list[Project], cats: dict[str, Category]
+    projects: list[Project], cats: dict[str, CategoryStyle]
 ) -> dict[str, CategoryLayer]:
     layers: dict[str, CategoryLayer] = {}
     shapes: dict[tuple[str, int, bytes], Feature] = {}

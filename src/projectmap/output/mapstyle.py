@@ -34,8 +34,11 @@ _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
 @dataclass(frozen=True)
-class Category:
-    """How the map shows one project category."""
+class CategoryStyle:
+    """How the map shows one project category: label, hex colour and SVG glyph path.
+
+    The category itself, with its keywords, is :class:`projectmap.text.classify.Category`.
+    """
 
     id: str
     label: str
@@ -43,10 +46,10 @@ class Category:
     icon: str
 
 
-def categories() -> dict[str, Category]:
+def categories() -> dict[str, CategoryStyle]:
     """The map's categories by id, with labels and colours from ``rules/categories.json``."""
     return {
-        c.id: Category(
+        c.id: CategoryStyle(
             c.id,
             c.label,
             c.color if _HEX_COLOR.fullmatch(c.color) else _DEFAULT_COLOR,
@@ -56,14 +59,16 @@ def categories() -> dict[str, Category]:
     }
 
 
-def with_labels_of(rows: list[dict[str, Any]], cats: dict[str, Category]) -> dict[str, Category]:
+def with_labels_of(
+    rows: list[dict[str, Any]], cats: dict[str, CategoryStyle]
+) -> dict[str, CategoryStyle]:
     """The categories, labelled as the build labelled them; unknown ids get grey and a dot."""
     for row in rows:
         cid = text(row.get("category")) or "other"
         label = text(row.get("category_label"))
         known = cats.get(cid)
         if known is None:
-            cats[cid] = Category(cid, label or cid, _DEFAULT_COLOR, _DEFAULT_ICON)
+            cats[cid] = CategoryStyle(cid, label or cid, _DEFAULT_COLOR, _DEFAULT_ICON)
         elif label and label != known.label:
             cats[cid] = dataclasses.replace(known, label=label)
     return cats
