@@ -18,7 +18,8 @@ import pytest
 from conftest import GAZETTEER, SAMPLE
 from projectmap.errors import InputError
 from projectmap.pipeline import BuildOptions, build_to_folder
-from projectmap.reading.ingest import decode, read_report
+from projectmap.reading.decode import decode
+from projectmap.reading.ingest import read_report
 from projectmap.reading.pdf import Line, paragraphs
 
 FONT = "STSong-Light"  # one of reportlab's built-in CID fonts: no font file needed

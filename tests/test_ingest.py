@@ -2,7 +2,8 @@ import pytest
 
 from conftest import SAMPLE
 from projectmap.errors import InputError, ProjectmapError
-from projectmap.reading.ingest import clean, decode, find_date, find_title, read_report
+from projectmap.reading.decode import decode
+from projectmap.reading.ingest import clean, find_date, find_title, read_report
 
 TITLE = "(湖北省)黄石市下陆区人民政府工作报告(2022年12月28日)"
 

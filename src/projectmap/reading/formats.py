@@ -10,11 +10,11 @@ the same offsets whatever file it came in.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from projectmap.errors import InputError
+from projectmap.reading.decode import decode
 from projectmap.reading.docx import docx_text
 from projectmap.reading.pdf import pdf_text
 
@@ -43,10 +43,11 @@ _LINK_DENSITY = 0.5
 _REPORT = "政府工作报告"
 
 
-def read_text(path: Path, data: bytes, decode: Callable[..., str]) -> str:
+def read_text(path: Path, data: bytes) -> str:
     """The raw text of a report file, by its format.
 
-    ``decode(data, declared=charset)`` turns bytes into text for text formats.
+    Text formats are decoded by :func:`projectmap.reading.decode.decode`, with the
+    charset an HTML page declares.
 
     Raises
     ------
@@ -62,7 +63,7 @@ def read_text(path: Path, data: bytes, decode: Callable[..., str]) -> str:
         raise InputError(
             f"{path.name}: is an old-style Word (.doc/.wps) file; save it as .docx or PDF"
         )
-    raw = decode(data, declared=declared_charset(data))
+    raw = decode(data, name=path.name, declared=declared_charset(data))
     if suffix in HTML_SUFFIXES or looks_like_html(raw):
         return html_to_text(raw)
     return raw
