@@ -32,6 +32,7 @@ from projectmap.places.gazetteer import (
     Gazetteer,
     entry_from_feature,
     gazetteer_files,
+    parent_cycles,
 )
 
 Level = Literal["error", "warning"]
@@ -221,19 +222,7 @@ def _parent_problems(gazetteer: Gazetteer) -> list[Problem]:
 
 def _cycle_problems(gazetteer: Gazetteer) -> list[Problem]:
     """Report each parent cycle once, on the entry of the cycle with the smallest id."""
-    problems: list[Problem] = []
-    done: set[str] = set()
-    for start in gazetteer:
-        path: list[str] = []
-        current: str | None = start
-        while current is not None and current in gazetteer and current not in done:
-            if current in path:
-                problems.append(_cycle(gazetteer, path[path.index(current) :]))
-                break
-            path.append(current)
-            current = gazetteer[current].parent
-        done.update(path)
-    return problems
+    return [_cycle(gazetteer, cycle) for cycle in parent_cycles(gazetteer)]
 
 
 def _cycle(gazetteer: Gazetteer, cycle: list[str]) -> Problem:

@@ -122,22 +122,36 @@ def load_gazetteer(directory: str | Path) -> Gazetteer:
     return Gazetteer(entries.values())
 
 
-def _require_no_cycles(entries: Mapping[str, Entry]) -> None:
-    """Refuse parents that lead back to the entry: nothing could be placed through them."""
+def parent_cycles(entries: Mapping[str, Entry]) -> list[list[str]]:
+    """Each loop of parents once, as the ids of the loop from where a walk up entered it.
+
+    The one cycle finder: :func:`load_gazetteer` refuses the first, ``gazetteer check``
+    reports them all.
+    """
+    cycles: list[list[str]] = []
     done: set[str] = set()
     for start in entries:
         path: list[str] = []
         node: str | None = start
         while node is not None and node in entries and node not in done:
             if node in path:
-                cycle = " → ".join([*path[path.index(node) :], node])
-                raise GazetteerError(
-                    f"{entries[node].file}: parents form a cycle ({cycle}); "
-                    "correct the parent of one of them"
-                )
+                cycles.append(path[path.index(node) :])
+                break
             path.append(node)
             node = entries[node].parent
         done.update(path)
+    return cycles
+
+
+def _require_no_cycles(entries: Mapping[str, Entry]) -> None:
+    """Refuse parents that lead back to the entry: nothing could be placed through them."""
+    cycles = parent_cycles(entries)
+    if cycles:
+        loop = " → ".join([*cycles[0], cycles[0][0]])
+        raise GazetteerError(
+            f"{entries[cycles[0][0]].file}: parents form a cycle ({loop}); "
+            "correct the parent of one of them"
+        )
 
 
 def _require_valid(entry: Entry, path: Path) -> None:
@@ -159,6 +173,6 @@ def write_entries(path: Path, entries: Iterable[Entry]) -> None:
 
 __all__ = [
     "ADMIN_LEVELS", "FEATURE_TYPES", "MAX_FILE_BYTES", "REQUIRED", "Entry", "Gazetteer",
-    "entry_from_feature", "gazetteer_files", "load_gazetteer", "parse_json", "read_entries",
-    "write_entries",
+    "entry_from_feature", "gazetteer_files", "load_gazetteer", "parent_cycles", "parse_json",
+    "read_entries", "write_entries",
 ]  # fmt: skip
