@@ -8,15 +8,14 @@ point to; a text that points nowhere is refused, with the way to say where.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 
 from projectmap.errors import RegionError
 from projectmap.places.china import AdminIndex, AdminUnit
 from projectmap.reading.ingest import Report
+from projectmap.text.rules import read_rules
 
 _CONGRESS = re.compile(r"[^\n，。,；;]{0,30}?第[一二三四五六七八九十百\d]{1,4}届人民代表大会")
 _HEAD_CHARS = 2000
@@ -42,8 +41,7 @@ class RegionRules:
     @classmethod
     def load(cls) -> RegionRules:
         """Read the packaged rules."""
-        text = resources.files("projectmap").joinpath("rules/region.json").read_text("utf-8")
-        data = json.loads(text)
+        data = read_rules("region")
         return cls(
             company_suffixes=tuple(data["company_suffixes"]),
             macro_regions=tuple(data["macro_regions"]),

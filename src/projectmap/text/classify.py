@@ -7,13 +7,11 @@ projects is about when their names do not.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from projectmap.errors import InputError
+from projectmap.text.rules import not_valid, read_rules
 
 
 @dataclass(frozen=True)
@@ -44,18 +42,11 @@ class Classifier:
         InputError
             When a user's rules file is not valid JSON of the right shape.
         """
-        if path is None:
-            text = (
-                resources.files("projectmap").joinpath("rules/categories.json").read_text("utf-8")
-            )
-            return cls.from_dict(json.loads(text))
+        data = read_rules("categories", path)
         try:
-            return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(
-                f"{path}: not a valid categories file ({exc}); start from a copy of "
-                "src/projectmap/rules/categories.json"
-            ) from exc
+            return cls.from_dict(data)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise not_valid("categories", path or "rules/categories.json", exc) from exc
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Classifier:

@@ -15,15 +15,14 @@ The rules are data in ``rules/places.json``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import jieba
 
+from projectmap.text.rules import read_rules
 from projectmap.text.segment import Sentence
 from projectmap.text.shapes import ShapeFinder, ShapeRules
 from projectmap.text.wordtags import RARE, guess_tag, word_tags
@@ -80,8 +79,7 @@ class PlaceRules:
     def load(cls, data: dict[str, Any] | None = None) -> PlaceRules:
         """Read the packaged rules, or build them from ``data``."""
         if data is None:
-            text = resources.files("projectmap").joinpath("rules/places.json").read_text("utf-8")
-            data = json.loads(text)
+            data = read_rules("places")
         by_length = lambda words: tuple(sorted(words, key=len, reverse=True))  # noqa: E731
         return cls(
             part_suffixes=dict(sorted(data["part_suffixes"].items(), key=lambda kv: -len(kv[0]))),

@@ -9,12 +9,12 @@ words (``优质``, ``一批``) do not make a name specific.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
+
+from projectmap.text.rules import read_rules
 
 STATUSES = ("completed", "starting", "under_construction", "planned")
 CONNECTORS = ("以及", "和", "及", "与", "并")
@@ -56,8 +56,7 @@ class ProjectRules:
     def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
         """Read the packaged rules, or build them from ``data``."""
         if data is None:
-            text = resources.files("projectmap").joinpath("rules/projects.json").read_text("utf-8")
-            data = json.loads(text)
+            data = read_rules("projects")
 
         def longest_first(key: str) -> tuple[str, ...]:
             return tuple(sorted(data[key], key=len, reverse=True))
