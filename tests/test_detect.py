@@ -145,10 +145,19 @@ def test_place_names_by_how_they_are_formed(bare, text, expected):
         "由恒信建材有限公司投资建设。",  # a firm as a party, not a site
         "建成5个口袋公园和3座过街天桥。",  # counts of kinds
         "青少年航海模型赛，出门入园。",
+        "推进健康乡村建设，繁荣乡村文化，落实十九届二中、三中全会精神。",
+        "践行绿水青山就是金山银山理念，打破信息孤岛。",
     ],
 )
 def test_kinds_counts_and_cut_words_are_not_places(bare, text):
     assert _mentions(bare, text) == []
+
+
+def test_a_province_or_city_name_is_no_place_shape_but_a_county_name_may_end_one():
+    detector = PlaceDetector([], country_names=["浙江", "浙江省", "宁波", "宁波市"])
+    assert _mentions(detector, "认真学习浙江经验，借鉴宁波做法。") == []
+    # 太湖 is also a county's short name, but only province and city names end no shape
+    assert [t for t, *_ in _mentions(detector, "保护西太湖生态。")] == ["西太湖"]
 
 
 def test_a_county_name_starts_a_longer_name(county):

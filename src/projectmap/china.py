@@ -76,9 +76,12 @@ class AdminIndex:
         """Units whose full or short name is ``name``."""
         return list(self._by_name.get(name, []))
 
-    def names(self) -> list[str]:
-        """Every full and short name, longest first."""
-        return sorted(self._by_name, key=lambda n: (-len(n), n))
+    def names(self, *, max_level: int = 3) -> list[str]:
+        """Every full and short name of units down to ``max_level``, longest first."""
+        names = (
+            n for n, units in self._by_name.items() if any(u.level <= max_level for u in units)
+        )
+        return sorted(names, key=lambda n: (-len(n), n))
 
     def chain(self, code: str) -> list[AdminUnit]:
         """The unit and its ancestors, the unit first."""

@@ -114,6 +114,7 @@ class PlaceDetector:
         aliases: Iterable[str] = (),
         *,
         admin_names: Iterable[str] = (),
+        country_names: Iterable[str] = (),
         rules: PlaceRules | None = None,
     ) -> None:
         self.rules = rules or PlaceRules.load()
@@ -137,7 +138,9 @@ class PlaceDetector:
             self.tokenizer.add_word(
                 name, freq=max(self.tokenizer.FREQ.get(name, 0), 20000), tag="ns"
             )
-        self.shapes = ShapeFinder(self.rules.toponyms, self.tokenizer.FREQ, self.tags)
+        self.shapes = ShapeFinder(
+            self.rules.toponyms, self.tokenizer.FREQ, self.tags, frozenset(country_names)
+        )
 
     def tag(self, word: str) -> str:
         """A word's part of speech: ``ns`` for gazetteer names, else jieba's, else a guess."""
