@@ -58,7 +58,7 @@ def _site(root: Path) -> Iterator[str]:
 
 
 def _build(gazetteer: Path, out: Path, basemap: str = "osm") -> None:
-    options = BuildOptions(gazetteer=gazetteer, offline=True, basemap=basemap)
+    options = BuildOptions(gazetteer=gazetteer, basemap=basemap)
     build_to_folder(SAMPLE, out, options=options)
 
 
