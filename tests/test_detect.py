@@ -81,13 +81,36 @@ def test_word_tags_are_cached_and_rebuilt_when_stale(tmp_path):
 
     dictionary = tmp_path / "dict.txt"
     dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n蚱蜢 3 n\n", encoding="utf-8")
-    cache = tmp_path / "tags.cache"
-    assert word_tags(dictionary, cache) == {"东方": "s", "发展": "vn"}
-    assert cache.exists()
+    caches = tmp_path / "caches"
+    caches.mkdir()
+    assert word_tags(dictionary, caches) == {"东方": "s", "发展": "vn"}
+    [cache] = caches.iterdir()
     dictionary.write_text("东方 3993 s\n", encoding="utf-8")
-    assert word_tags(dictionary, cache) == {"东方": "s"}
+    assert word_tags(dictionary, caches) == {"东方": "s"}
+    assert len(list(caches.iterdir())) == 2  # another dictionary, another table: no eviction
     cache.write_bytes(b"not marshal")
-    assert word_tags(dictionary, cache) == {"东方": "s"}
+    dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n蚱蜢 3 n\n", encoding="utf-8")
+    assert word_tags(dictionary, caches) == {"东方": "s", "发展": "vn"}
+
+
+def test_word_tags_are_keyed_by_content_not_path(tmp_path):
+    from projectmap._wordtags import cache_key
+
+    one, two = tmp_path / "a.txt", tmp_path / "b.txt"
+    one.write_text("东方 3993 s\n", encoding="utf-8")
+    two.write_text("东方 3993 s\n", encoding="utf-8")
+    assert cache_key(one) == cache_key(two)
+    two.write_text("东方 3994 s\n", encoding="utf-8")
+    assert cache_key(one) != cache_key(two)
+
+
+def test_detectors_share_one_dictionary_but_not_their_words():
+    first = PlaceDetector(["甲乙丙庄"])
+    second = PlaceDetector(["丁戊己庄"])
+    assert "甲乙丙庄" in first.tokenizer.FREQ and "甲乙丙庄" not in second.tokenizer.FREQ
+    assert first.tokenizer.FREQ is not second.tokenizer.FREQ
+    assert first.tags is second.tags
+    assert first.tokenizer.FREQ["东方"] == second.tokenizer.FREQ["东方"] > 0
 
 
 def test_a_direction_that_starts_another_word_is_not_a_part(toolkit):

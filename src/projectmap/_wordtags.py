@@ -3,12 +3,16 @@
 jieba's ``posseg`` module reads its whole dictionary again when imported (0.4 s,
 more than the rest of a build's own work). The place detector needs only each
 word's tag, so the table is read here and kept as a marshal file beside jieba's
-own cache in the temporary folder, keyed by the dictionary's size and time.
+own cache in the temporary folder. The cache is keyed by jieba's version and a
+hash of the dictionary's bytes (and the reading rules), and the key is part of
+the file name, so that two installs on one machine share a table when their
+dictionaries agree and never evict each other's when they do not.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import marshal
 import re
 import tempfile
@@ -19,7 +23,7 @@ import jieba
 from projectmap._files import write_bytes_atomic
 
 _DICTIONARY = Path(jieba.__file__).parent / "dict.txt"
-_CACHE = Path(tempfile.gettempdir()) / "projectmap-jieba-tags.cache"
+_CACHE_DIR = Path(tempfile.gettempdir())
 _NUMBER = re.compile(r"^[\d.%０-９]+$")
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 #: Below this frequency a noun, adjective or distinguishing word is no common modifier.
@@ -29,19 +33,26 @@ _RARE_IS_NEW = frozenset({"n", "a", "b"})
 _LIKE_NEW_NAMES = frozenset({"nz", "nr", "nrt", "nrfg", "nt", "i", "l", "j", "zg", "g", "h", "k"})
 
 
-def word_tags(dictionary: Path = _DICTIONARY, cache: Path = _CACHE) -> dict[str, str]:
+def cache_key(dictionary: Path = _DICTIONARY) -> str:
+    """The table's key: jieba's version, the dictionary's hash and the reading rules."""
+    digest = hashlib.sha256(dictionary.read_bytes()).hexdigest()
+    rules = ",".join(sorted(_LIKE_NEW_NAMES))
+    return hashlib.sha256(f"{jieba.__version__}\n{digest}\n{rules}\n{RARE}".encode()).hexdigest()
+
+
+def word_tags(dictionary: Path = _DICTIONARY, cache_dir: Path = _CACHE_DIR) -> dict[str, str]:
     """Every dictionary word with its tag (``东方`` → ``s``, ``发展`` → ``vn``)."""
-    stat = dictionary.stat()
-    key = (str(dictionary), stat.st_size, stat.st_mtime_ns, sorted(_LIKE_NEW_NAMES), RARE)
+    key = cache_key(dictionary)
+    cache = cache_dir / f"projectmap-jieba-tags-{key[:16]}.cache"
     try:
         stored_key, tags = marshal.loads(cache.read_bytes())
-        if tuple(stored_key) == key and isinstance(tags, dict):
+        if stored_key == key and isinstance(tags, dict):
             return tags
     except (OSError, ValueError, EOFError, TypeError):
         pass
     tags = _read(dictionary)
     with contextlib.suppress(OSError):  # a read-only temporary folder costs the next run a read
-        write_bytes_atomic(cache, marshal.dumps((list(key), tags)))
+        write_bytes_atomic(cache, marshal.dumps((key, tags)))
     return tags
 
 

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import jieba
-
-from projectmap._wordtags import RARE, guess_tag, word_tags
+from projectmap import _jiebadict
+from projectmap._wordtags import RARE, guess_tag
 from projectmap.segment import Sentence
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
@@ -121,9 +120,8 @@ class PlaceDetector:
         self, names: Iterable[str], aliases: Iterable[str] = (), *, rules: PlaceRules | None = None
     ) -> None:
         self.rules = rules or PlaceRules.load()
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
-        self.tags = word_tags()
+        self.tokenizer = _jiebadict.tokenizer()  # the dictionary is read once per process
+        self.tags = _jiebadict.tags()
         kept_aliases = {a for a in aliases if self.tokenizer.FREQ.get(a, 0) < _COMMON_WORD_FREQ}
         self.names = {n for n in (*names, *kept_aliases) if len(n) >= 2}
         self.longest = max((len(n) for n in self.names), default=0)
