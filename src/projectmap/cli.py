@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from projectmap import __version__
 from projectmap.errors import ProjectmapError
 
 if TYPE_CHECKING:
@@ -49,12 +48,21 @@ def _parser() -> argparse.ArgumentParser:
         prog="projectmap",
         description="Put the projects of Chinese local-government work reports on a map.",
     )
-    parser.add_argument("--version", action="version", version=f"projectmap {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_build(commands)
     _add_compare(commands)
     _add_gazetteer(commands)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        import projectmap
+
+        parser.exit(message=f"projectmap {projectmap.__version__}\n")
 
 
 def _quiet_jieba() -> None:

@@ -12,7 +12,6 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from projectmap import __version__
 from projectmap.errors import FetchError
 
 DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
@@ -76,6 +75,8 @@ def fetch_overpass(query: str, *, url: str | None = None, timeout: float = 180.0
     FetchError
         When the server cannot be reached, answers with an error or not with JSON.
     """
+    from projectmap import __version__
+
     url = url or os.environ.get(OVERPASS_URL_ENV) or DEFAULT_OVERPASS_URL
     request = urllib.request.Request(
         url,
