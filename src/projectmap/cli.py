@@ -62,7 +62,8 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
         import projectmap
 
-        parser.exit(message=f"projectmap {projectmap.__version__}\n")
+        print(f"projectmap {projectmap.__version__}")
+        parser.exit()
 
 
 def _quiet_jieba() -> None:
