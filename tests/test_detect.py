@@ -77,20 +77,23 @@ def test_a_company_named_after_a_city_is_the_company():
 
 
 def test_word_tags_are_cached_and_rebuilt_when_stale(tmp_path):
-    from projectmap._wordtags import word_tags
+    from projectmap._wordtags import load_tables
 
     dictionary = tmp_path / "dict.txt"
     dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n蚱蜢 3 n\n", encoding="utf-8")
     caches = tmp_path / "caches"
     caches.mkdir()
-    assert word_tags(dictionary, caches) == {"东方": "s", "发展": "vn"}
+    tables = load_tables(dictionary, caches)
+    assert tables.tags == {"东方": "s", "发展": "vn"}
+    assert tables.freq["东方"] == 3993 and tables.freq["东"] == 0 and tables.total == 72670
     [cache] = caches.iterdir()
+    assert load_tables(dictionary, caches) == tables  # from the cache
     dictionary.write_text("东方 3993 s\n", encoding="utf-8")
-    assert word_tags(dictionary, caches) == {"东方": "s"}
+    assert load_tables(dictionary, caches).tags == {"东方": "s"}
     assert len(list(caches.iterdir())) == 2  # another dictionary, another table: no eviction
     cache.write_bytes(b"not marshal")
     dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n蚱蜢 3 n\n", encoding="utf-8")
-    assert word_tags(dictionary, caches) == {"东方": "s", "发展": "vn"}
+    assert load_tables(dictionary, caches) == tables
 
 
 def test_word_tags_are_keyed_by_content_not_path(tmp_path):
@@ -104,10 +107,28 @@ def test_word_tags_are_keyed_by_content_not_path(tmp_path):
     assert cache_key(one) != cache_key(two)
 
 
+def test_the_dictionary_is_lent_once_then_copied_as_jieba_made_it():
+    from projectmap._jiebadict import Dictionary
+    from projectmap._wordtags import load_tables
+
+    shared = Dictionary(load_tables())
+    first = shared.tokenizer()
+    size, total = len(first.FREQ), first.total
+    first.add_word("圳玥圳玥", freq=20000)
+    second = shared.tokenizer()
+    assert "圳玥圳玥" not in second.FREQ and "圳玥圳" not in second.FREQ
+    assert (len(second.FREQ), second.total) == (size, total)
+    second.add_word("丁戊己庄", freq=5)
+    third = shared.tokenizer()
+    assert "丁戊己庄" not in third.FREQ and "丁戊己庄" not in first.FREQ
+    assert "圳玥圳玥" not in third.FREQ and len(third.FREQ) == size
+    assert next(iter(first.cut("圳玥圳玥建设"))) == "圳玥圳玥"
+
+
 def test_detectors_share_one_dictionary_but_not_their_words():
-    first = PlaceDetector(["甲乙丙庄"])
+    first = PlaceDetector(["圳玥圳玥"])
     second = PlaceDetector(["丁戊己庄"])
-    assert "甲乙丙庄" in first.tokenizer.FREQ and "甲乙丙庄" not in second.tokenizer.FREQ
+    assert "圳玥圳玥" in first.tokenizer.FREQ and "圳玥圳玥" not in second.tokenizer.FREQ
     assert first.tokenizer.FREQ is not second.tokenizer.FREQ
     assert first.tags is second.tags
     assert first.tokenizer.FREQ["东方"] == second.tokenizer.FREQ["东方"] > 0

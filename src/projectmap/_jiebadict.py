@@ -1,45 +1,71 @@
-"""One jieba dictionary per process, copied into each tokenizer that needs it.
+"""One jieba dictionary per process, shared by the first tokenizer and copied for the others.
 
-A fresh ``jieba.Tokenizer`` reads its prefix dictionary (about 600,000 entries)
-from jieba's cache file on ``initialize()``: about 0.3 s each time. The place
-detector is rebuilt whenever a region's skeleton joins the gazetteer, and once
-in each batch worker, so the dictionary is read here once per process and each
-new tokenizer gets its own copy of it (``add_word`` changes the copy only).
-
-This is a cache of a file that never changes while the process runs, not
-state: every caller gets an equal, independent tokenizer.
+A fresh ``jieba.Tokenizer`` reads its prefix dictionary (about 500,000 entries,
+65 MB) from jieba's cache file on ``initialize()``: about 0.3 s each time. The
+place detector is rebuilt whenever a region's skeleton joins the gazetteer, and
+in each batch worker, so the dictionary is read here once per process, with its
+word tags (:mod:`projectmap._wordtags`). The first
+tokenizer works on it directly and notes what its ``add_word`` calls change;
+every later one gets a copy with those changes undone, so that each tokenizer
+starts from jieba's own dictionary and a single build holds one dictionary only.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from typing import Any
 
 import jieba
 
-from projectmap._wordtags import word_tags
+from projectmap._wordtags import Tables, load_tables
+
+_ABSENT = object()
 
 
-@dataclass(frozen=True)
+class _Noting(jieba.Tokenizer):
+    """A tokenizer on the shared dictionary that notes each entry's value before a change."""
+
+    def __init__(self, freq: dict[str, int], total: int) -> None:
+        super().__init__()
+        self.FREQ, self.total, self.initialized = freq, total, True
+        self.before: dict[str, Any] = {}
+
+    def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
+        for end in range(1, len(word) + 1):  # the word and the prefixes jieba adds
+            self.before.setdefault(word[:end], self.FREQ.get(word[:end], _ABSENT))
+        super().add_word(word, freq, tag)
+
+
 class Dictionary:
-    """jieba's prefix dictionary as ``initialize()`` reads it: frequencies and their total."""
+    """jieba's prefix dictionary, lent to one tokenizer and copied for the rest, and its tags."""
 
-    freq: dict[str, int]
-    total: int
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+        self._lent: _Noting | None = None
 
     @classmethod
     def load(cls) -> Dictionary:
-        """Read jieba's default dictionary (from jieba's own cache file when it has one)."""
-        tokenizer = jieba.Tokenizer()
-        tokenizer.initialize()
-        return cls(tokenizer.FREQ, tokenizer.total)
+        """Read jieba's default dictionary and its tags (cached: see :mod:`._wordtags`)."""
+        return cls(load_tables())
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """Each dictionary word's tag; callers only read it."""
+        return self._tables.tags
 
     def tokenizer(self) -> jieba.Tokenizer:
-        """A ready tokenizer with its own copy of the dictionary."""
+        """A ready tokenizer that starts from jieba's dictionary and changes no other."""
+        if self._lent is None:
+            self._lent = _Noting(self._tables.freq, self._tables.total)
+            return self._lent
+        freq = dict(self._tables.freq)
+        for word, value in self._lent.before.items():
+            if value is _ABSENT:
+                del freq[word]
+            else:
+                freq[word] = value
         tokenizer = jieba.Tokenizer()
-        tokenizer.FREQ = dict(self.freq)
-        tokenizer.total = self.total
-        tokenizer.initialized = True
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, self._tables.total, True
         return tokenizer
 
 
@@ -48,19 +74,11 @@ def _dictionary() -> Dictionary:
     return Dictionary.load()
 
 
-@functools.cache
-def _tags() -> dict[str, str]:
-    return word_tags()
-
-
 def tokenizer() -> jieba.Tokenizer:
     """A ready ``jieba.Tokenizer``, the dictionary read at most once in this process."""
     return _dictionary().tokenizer()
 
 
 def tags() -> dict[str, str]:
-    """The word-tag table of :func:`projectmap._wordtags.word_tags`, read once per process.
-
-    Callers only read it.
-    """
-    return _tags()
+    """The tags of jieba's dictionary words, read at most once in this process."""
+    return _dictionary().tags
