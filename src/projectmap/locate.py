@@ -145,7 +145,8 @@ def locate(
         )
         for p in projects
     ]
-    place_rows = [_place_row(r, report, projects) for r in resolutions]
+    spans = _ProjectSpans(projects)
+    place_rows = [_place_row(r, report, spans) for r in resolutions]
     return BuildResult(
         report=report,
         region=region,
@@ -188,17 +189,35 @@ def _project_row(
     }
 
 
-def _place_row(
-    resolution: Resolution, report: Report, projects: Sequence[Project]
-) -> dict[str, Any]:
+class _ProjectSpans:
+    """Projects by the sentence they lie in, to find a mention's in one look-up, not a scan."""
+
+    def __init__(self, projects: Sequence[Project]) -> None:
+        self._by_sentence: dict[int, list[Project]] = {}
+        for project in projects:
+            self._by_sentence.setdefault(project.sentence.start, []).append(project)
+        self._starts = sorted(self._by_sentence)
+
+    def around(self, start: int) -> list[Project]:
+        """The projects of the sentence that holds offset ``start``, in text order."""
+        at = bisect.bisect_right(self._starts, start) - 1
+        if at < 0:
+            return []
+        siblings = self._by_sentence[self._starts[at]]
+        return siblings if start < siblings[0].sentence.end else []
+
+
+def _place_row(resolution: Resolution, report: Report, spans: _ProjectSpans) -> dict[str, Any]:
     mention = resolution.mention
     entry = resolution.entry
     geometry = resolution.geometry
     precision = resolution.precision if geometry is not None else 7
-    owners = [p.id for p in projects if p.start <= mention.start and mention.end <= p.end]
-    sentence = next(
-        (p.sentence.text for p in projects if p.sentence.start <= mention.start < p.sentence.end),
-        _sentence_around(report.text, mention.start, mention.end),
+    siblings = spans.around(mention.start)
+    owners = [p.id for p in siblings if p.start <= mention.start and mention.end <= p.end]
+    sentence = (
+        siblings[0].sentence.text
+        if siblings
+        else _sentence_around(report.text, mention.start, mention.end)
     )
     return {
         "id": "m-" + hashlib.sha1(f"{mention.text}\n{mention.start}".encode()).hexdigest()[:12],
