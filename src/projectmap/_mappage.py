@@ -164,12 +164,14 @@ def _place_records(result: BuildResult, datum: str) -> Iterator[Feature]:
 def _unique_labels(index: list[Feature]) -> list[Feature]:
     """Number repeated labels (``名称 (2)``): the search box keys its records by label."""
     seen: set[str] = set()
+    last: dict[str, int] = {}  # the number a label was last given: no recount from 1
     for record in index:
         label = record["properties"]["label"] or "(无名)"
-        candidate, n = label, 1
+        candidate, n = label, last.get(label, 1)
         while candidate in seen:
             n += 1
             candidate = f"{label} ({n})"
         seen.add(candidate)
+        last[label] = n
         record["properties"]["label"] = candidate
     return index
