@@ -125,6 +125,7 @@ class PlaceDetector:
         kept_aliases = {a for a in aliases if self.tokenizer.FREQ.get(a, 0) < _COMMON_WORD_FREQ}
         self.names = {n for n in (*names, *kept_aliases) if len(n) >= 2}
         self.longest = max((len(n) for n in self.names), default=0)
+        self._openings = frozenset(n[:2] for n in self.names)  # no name starts elsewhere
         for suffix in (*self.rules.shape_suffixes, *self.rules.company_suffixes):
             if suffix not in self.tokenizer.FREQ:
                 self.tokenizer.add_word(suffix, freq=_SUFFIX_FREQ)  # so that 大江|环科|年 splits
@@ -186,6 +187,8 @@ class PlaceDetector:
         return out
 
     def _longest_name_at(self, text: str, i: int, end: int) -> str | None:
+        if text[i : i + 2] not in self._openings:
+            return None
         for length in range(min(self.longest, end - i), 1, -1):
             if text[i : i + length] in self.names:
                 return text[i : i + length]
@@ -224,7 +227,10 @@ class PlaceDetector:
         taken: Sequence[Mention],
     ) -> list[Mention]:
         out = []
+        ends = tuple(suffixes)
         for index, (word, _flag, offset) in enumerate(tokens):
+            if not word.endswith(ends):
+                continue  # one C call rules out most words
             suffix = next((s for s in suffixes if word.endswith(s)), None)
             if suffix is None or not self._suffix_word(word, suffix):
                 continue
