@@ -57,8 +57,7 @@ def load_tables(dictionary: Path = _DICTIONARY, cache_dir: Path = _CACHE_DIR) ->
     key = cache_key(dictionary)
     cache = cache_dir / f"projectmap-jieba-{key[:16]}.cache"
     try:
-        with cache.open("rb") as handle:
-            stored_key, freq, total, tags = marshal.load(handle)
+        stored_key, freq, total, tags = marshal.loads(cache.read_bytes())
         if stored_key == key and isinstance(freq, dict) and isinstance(tags, dict):
             return Tables(freq, total, tags)
     except (OSError, ValueError, EOFError, TypeError):
