@@ -56,13 +56,21 @@ def _text(path: Path) -> str:
         return ""
 
 
-def _lines(codes: Iterable[str], kind: str, folder: Path) -> Iterator[list[str]]:
-    """The fields of the ``kind`` lines of each code, each province's file read once."""
+def _lines(
+    codes: Iterable[str], kind: str, folder: Path, texts: dict[str, str] | None = None
+) -> Iterator[list[str]]:
+    """The fields of the ``kind`` lines of each code, each province's file read once.
+
+    ``texts`` keeps the provinces' texts for another call.
+    """
+    texts = {} if texts is None else texts
     by_province: dict[str, set[str]] = {}
     for code in codes:
         by_province.setdefault(code[:2], set()).add(code)
     for province, wanted in sorted(by_province.items()):
-        text = _text(folder / f"{province}.tsv.gz")
+        if province not in texts:
+            texts[province] = _text(folder / f"{province}.tsv.gz")
+        text = texts[province]
         for code in sorted(wanted):
             prefix = f"\n{code}\t{kind}\t"
             at = text.find(prefix)
@@ -72,11 +80,21 @@ def _lines(codes: Iterable[str], kind: str, folder: Path) -> Iterator[list[str]]
                 at = end if text.startswith(prefix, end) else -1
 
 
-def outlines(codes: Iterable[str], folder: Path = FOLDER) -> dict[str, BaseGeometry]:
+def read(
+    codes: Iterable[str], counties: Iterable[str], folder: Path = FOLDER
+) -> tuple[dict[str, BaseGeometry], dict[str, list[Township]]]:
+    """The outlines of ``codes`` and the townships of ``counties``, each province read once."""
+    texts: dict[str, str] = {}
+    return outlines(codes, folder, texts), townships(counties, folder, texts)
+
+
+def outlines(
+    codes: Iterable[str], folder: Path = FOLDER, texts: dict[str, str] | None = None
+) -> dict[str, BaseGeometry]:
     """Tianditu outlines of provinces, cities or counties, by code (missing ones left out)."""
     return {
         fields[0]: shape({"type": fields[2], "coordinates": _decode(json.loads(fields[3]))})
-        for fields in _lines(codes, "outline", folder)
+        for fields in _lines(codes, "outline", folder, texts)
     }
 
 
@@ -88,12 +106,14 @@ def _decode(encoded: Any) -> Any:
     return [(x / 1_000_000, y / 1_000_000) for x, y in zip(xs, ys, strict=True)]
 
 
-def townships(counties: Iterable[str], folder: Path = FOLDER) -> dict[str, list[Township]]:
+def townships(
+    counties: Iterable[str], folder: Path = FOLDER, texts: dict[str, str] | None = None
+) -> dict[str, list[Township]]:
     """Each county's townships in the dictionary's order (an empty list when it has none)."""
     wanted = sorted(set(counties))
     found: dict[str, list[Township]] = {code: [] for code in wanted}
     for county, _kind, name, code, geonameid, lon, lat, communities in _lines(
-        wanted, "township", folder
+        wanted, "township", folder, texts
     ):
         seat = Seat(geonameid, float(lon), float(lat)) if geonameid else None
         members = tuple(communities.split("|")) if communities else ()

@@ -51,6 +51,7 @@ class AdminIndex:
     def __init__(self, units: Iterable[AdminUnit]) -> None:
         self.by_code = {unit.code: unit for unit in units}
         self._townships: dict[str, str] | None = None
+        self._names: list[str] | None = None
         self._by_name: dict[str, list[AdminUnit]] = {}
         for unit in self.by_code.values():
             for name in {unit.name, unit.short}:
@@ -72,8 +73,10 @@ class AdminIndex:
         return list(self._by_name.get(name, []))
 
     def names(self) -> list[str]:
-        """Every full and short name, longest first."""
-        return sorted(self._by_name, key=lambda n: (-len(n), n))
+        """Every full and short name, longest first (sorted once, then copied)."""
+        if self._names is None:
+            self._names = sorted(self._by_name, key=lambda n: (-len(n), n))
+        return list(self._names)
 
     def chain(self, code: str) -> list[AdminUnit]:
         """The unit and its ancestors, the unit first."""
@@ -182,9 +185,9 @@ def skeleton(codes: Iterable[str], index: AdminIndex) -> list[Entry]:
         units.update((u.code, u) for u in index.chain(code))
         if index.by_code[code].level == 2:
             units.update((u.code, u) for u in index.by_code.values() if u.parent == code)
-    shapes = outlines(units)
+    counties = [code for code, unit in units.items() if unit.level == 3]
+    shapes, below = _chinadata.read(units, counties)
     entries = [_admin_entry(u, shapes.get(u.code)) for u in units.values()]
-    below = _chinadata.townships(code for code, unit in units.items() if unit.level == 3)
     for townships in below.values():
         for township in townships:
             entries.append(_township_entry(township))
