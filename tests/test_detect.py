@@ -1,3 +1,5 @@
+import gc
+
 import pytest
 
 from projectmap.detect import PlaceDetector
@@ -123,6 +125,12 @@ def test_the_dictionary_is_lent_once_then_copied_as_jieba_made_it():
     assert "丁戊己庄" not in third.FREQ and "丁戊己庄" not in first.FREQ
     assert "圳玥圳玥" not in third.FREQ and len(third.FREQ) == size
     assert next(iter(first.cut("圳玥圳玥建设"))) == "圳玥圳玥"
+    shared_freq = first.FREQ
+    del first, second, third
+    gc.collect()
+    again = shared.tokenizer()  # the borrower is gone: its changes undone, the same dict lent
+    assert again.FREQ is shared_freq and len(again.FREQ) == size and again.total == total
+    assert "圳玥圳玥" not in again.FREQ and "圳玥圳" not in again.FREQ
 
 
 def test_detectors_share_one_dictionary_but_not_their_words():

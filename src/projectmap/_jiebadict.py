@@ -6,13 +6,16 @@ place detector is rebuilt whenever a region's skeleton joins the gazetteer, and
 in each batch worker, so the dictionary is read here once per process, with its
 word tags (:mod:`projectmap._wordtags`). The first
 tokenizer works on it directly and notes what its ``add_word`` calls change;
-every later one gets a copy with those changes undone, so that each tokenizer
-starts from jieba's own dictionary and a single build holds one dictionary only.
+when it is gone its changes are undone in place and the next one borrows the
+dictionary in turn, and a tokenizer made while another still holds it gets a
+copy with those changes undone. Each tokenizer starts from jieba's own
+dictionary, and a build, or a batch worker, holds one dictionary only.
 """
 
 from __future__ import annotations
 
 import functools
+import weakref
 from typing import Any
 
 import jieba
@@ -41,7 +44,8 @@ class Dictionary:
 
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
-        self._lent: _Noting | None = None
+        self._lent: weakref.ref[_Noting] | None = None
+        self._changes: dict[str, Any] = {}  # what the last borrower changed, to undo
 
     @classmethod
     def load(cls) -> Dictionary:
@@ -54,19 +58,32 @@ class Dictionary:
         return self._tables.tags
 
     def tokenizer(self) -> jieba.Tokenizer:
-        """A ready tokenizer that starts from jieba's dictionary and changes no other."""
-        if self._lent is None:
-            self._lent = _Noting(self._tables.freq, self._tables.total)
-            return self._lent
-        freq = dict(self._tables.freq)
-        for word, value in self._lent.before.items():
-            if value is _ABSENT:
-                del freq[word]
-            else:
-                freq[word] = value
-        tokenizer = jieba.Tokenizer()
-        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, self._tables.total, True
-        return tokenizer
+        """A ready tokenizer that starts from jieba's dictionary and changes no other.
+
+        The dictionary itself is lent to one tokenizer at a time; once that one is
+        gone (a detector rebuilt for a new region), its changes are undone in place
+        and the dictionary is lent again. Meanwhile, others get a copy.
+        """
+        borrower = self._lent() if self._lent is not None else None
+        if borrower is not None:
+            freq = dict(self._tables.freq)
+            _undo(freq, self._changes)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, self._tables.total, True
+            return tokenizer
+        _undo(self._tables.freq, self._changes)
+        lent = _Noting(self._tables.freq, self._tables.total)
+        self._lent, self._changes = weakref.ref(lent), lent.before
+        return lent
+
+
+def _undo(freq: dict[str, int], changes: dict[str, Any]) -> None:
+    """Put back each entry's value from before the changes (remove those that were absent)."""
+    for word, value in changes.items():
+        if value is _ABSENT:
+            freq.pop(word, None)
+        else:
+            freq[word] = value
 
 
 @functools.cache
