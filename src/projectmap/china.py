@@ -211,7 +211,7 @@ def _township_entry(township: _chinadata.Township) -> Entry:
     if township.seat is not None:
         entry = _seated(entry, township.seat.geonameid, township.seat.lon, township.seat.lat)
     if township.code:
-        entry = replace(entry, code=township.code, source=f"{entry.source}; {QUHUA} (code)")
+        entry = _coded(entry, township.code, QUHUA)
     return entry
 
 
@@ -300,8 +300,13 @@ def with_codes(entries: list[Entry], path: Path) -> list[Entry]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = {row["id"]: row for row in csv.DictReader(handle)}
     return [
-        replace(e, code=rows[e.id]["code"], source=f"{e.source}; {rows[e.id]['source']} (code)")
-        if e.id in rows
-        else e
-        for e in entries
+        _coded(e, rows[e.id]["code"], rows[e.id]["source"]) if e.id in rows else e for e in entries
     ]
+
+
+def _coded(entry: Entry, code: str, source: str) -> Entry:
+    """The entry with a code, its source named once (the packaged data may have given it)."""
+    cited = f"{source} (code)"
+    if entry.code == code and cited in entry.source:
+        return entry
+    return replace(entry, code=code, source=f"{entry.source}; {cited}")
