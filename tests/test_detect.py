@@ -157,3 +157,52 @@ def test_a_direction_that_starts_another_word_is_not_a_part(toolkit):
 )
 def test_roads_named_with_common_words(bare, text, expected):
     assert [t for t, *_ in _mentions(bare, text)] == expected
+
+
+@pytest.fixture(scope="module")
+def county():
+    """A detector that knows one county by its full and short names, and nothing else."""
+    return PlaceDetector(["余杭区"], ["余杭"], admin_names=["余杭区", "余杭"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a specific part and a generic part, bounded by a verb, a list mark or a count
+        ("完成枫林路、经三路改造，新建2座桥。", ["枫林路", "经三路"]),
+        ("启动青龙湖湿地公园建设。", ["青龙湖湿地公园"]),  # a park, not the lake
+        ("位于江南新城枫林路北侧。", ["江南新城", "枫林路"]),  # two names, one after the other
+        ("建成白沙洲货运铁路。", ["白沙洲货运铁路"]),  # a descriptor makes one name with it
+        ("推进龟山—蛇山公园改造。", ["龟山—蛇山公园"]),  # a dash joins two hills in one park
+        ("“天街”购物中心开业。", ["“天街”购物中心"]),
+        ("推进省实验中学东校区建设。", ["省实验中学东校区"]),  # a campus of a school
+        ("支持鑫达钢铁技改。", ["鑫达钢铁"]),
+        ("推进龙泉港码头和渔港码头改造。", ["龙泉港码头", "渔港码头"]),
+        ("推动繁荣广场、兴旺市场升级。", ["繁荣广场", "兴旺市场"]),  # list items named by verbs
+        # route codes
+        ("G105改线工程和S312扩建启动。", ["G105", "S312"]),
+        ("107国道和省道212线完成拓宽。", ["107国道", "省道212线"]),
+        ("轨道交通3、5号线开工。", ["轨道交通3、5号线"]),
+    ],
+)  # fmt: skip
+def test_place_names_by_how_they_are_formed(bare, text, expected):
+    assert [t for t, *_ in _mentions(bare, text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推进城乡融合，践行人民城市理念。",  # 城 of 城市, 乡 of 城乡
+        "编制园区发展规划，打通进出园区的道路。",  # a verb and a generic word
+        "由恒信建材有限公司投资建设。",  # a firm as a party, not a site
+        "建成5个口袋公园和3座过街天桥。",  # counts of kinds
+        "青少年航海模型赛，出门入园。",
+    ],
+)
+def test_kinds_counts_and_cut_words_are_not_places(bare, text):
+    assert _mentions(bare, text) == []
+
+
+def test_a_county_name_starts_a_longer_name(county):
+    found = _mentions(county, "余杭智能制造产业园开工，余杭区新增公园。")
+    assert found[0][:2] == ("余杭智能制造产业园", "余杭智能制造产业园")

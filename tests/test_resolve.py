@@ -39,10 +39,29 @@ def test_entry_without_geometry_takes_its_located_ancestor(xialu):
     assert "no sourced geometry" in district.explanation
 
 
-def test_unknown_name_is_a_value_not_an_error(xialu):
+def test_unknown_name_is_a_value_placed_in_the_issuing_area(xialu):
     resolution = xialu.resolve(_mention("不存在路", how="shape"))
-    assert resolution.entry is None and resolution.geometry is None
-    assert resolution.reason == "not_in_gazetteer" and resolution.precision == 7
+    assert resolution.entry is None and resolution.located_by.id == "420204"
+    assert resolution.reason == "not_in_gazetteer" and resolution.precision == 3
+    assert "add it to gazetteer/" in resolution.explanation
+
+
+@pytest.mark.parametrize(
+    ("name", "elsewhere"),
+    [("鄂州临空大道", True), ("武汉都市圈", True), ("杭州市民中心", True),
+     ("临沂商城", False), ("大冶有色新厂", False), ("黄石二中", False), ("铁山路", False)],
+)  # fmt: skip
+def test_a_name_after_a_unit_elsewhere_is_not_placed_in_the_area(toolkit, name, elsewhere):
+    # a neighbour city's name, or a full name, puts a place outside; a distant city's short
+    # name is a brand's, a firm goes on after it, and the home city or a sibling is near
+    from projectmap.china import AdminIndex
+    from projectmap.resolve import Elsewhere
+
+    finder = Elsewhere(AdminIndex.load(), "420204", ["有色", "集团"])
+    resolver = Resolver(toolkit.gazetteer, "420204", elsewhere=finder)
+    resolution = resolver.resolve(_mention(name, how="shape"))
+    assert (resolution.reason == "named_after_elsewhere") is elsewhere
+    assert (resolution.geometry is None) is elsewhere
 
 
 def test_named_after_an_area_of_the_district(xialu):

@@ -36,7 +36,7 @@ def test_every_place_has_a_reason_and_unresolved_ones_are_kept(sample_build):
     places = sample_build.places
     assert places["reason"].notna().all() and places["explanation"].str.len().gt(10).all()
     assert set(places.loc[places["geometry"].isna(), "reason"]) <= {
-        "not_in_gazetteer",
+        "named_after_elsewhere",
         "outside_region",
     }
 
@@ -49,7 +49,9 @@ def test_precision_follows_how_the_place_was_found(sample_build):
     assert places.loc["东方大道", "geometry"].geom_type in {"Polygon", "MultiPolygon"}
 
 
-def test_mentions_in_sentences_without_projects_are_not_reported(sample_build):
-    mentions = set(sample_build.places["mention"])
-    assert "团城山地区" in mentions  # sets the scene of the projects in its sentence
-    assert "团城山区域" not in mentions  # 启动团城山区域…严管模式 names no project
+def test_places_stand_on_their_own(sample_build):
+    places = sample_build.places.set_index("mention")
+    assert places.loc["团城山地区", "project_ids"] == []  # sets the scene of the projects after it
+    # 启动团城山区域…严管模式 names no project, but it names a place all the same
+    assert places.loc["团城山区域", "project_ids"] == []
+    assert places.loc["团城山区域", "geometry"] is not None

@@ -39,6 +39,15 @@ class ProjectRules:
     count_heads: tuple[str, ...]
     project_count: re.Pattern[str]
     status_words: dict[str, tuple[str, ...]]
+    predicate_words: tuple[str, ...]
+    frame_words: tuple[str, ...]
+    future_words: tuple[str, ...]
+    plan_markers: tuple[str, ...]
+    collective_heads: tuple[str, ...]
+    verb_starts: tuple[str, ...]
+    count_start: re.Pattern[str]
+    aggregate_heads: tuple[str, ...]
+    pronoun_starts: tuple[str, ...]
 
     @classmethod
     def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
@@ -71,6 +80,15 @@ class ProjectRules:
             count_heads=longest_first("count_heads"),
             project_count=re.compile(data["project_count"]),
             status_words={k: tuple(v) for k, v in data["status_words"].items()},
+            predicate_words=longest_first("predicate_words"),
+            frame_words=longest_first("frame_words"),
+            future_words=longest_first("future_words"),
+            plan_markers=longest_first("plan_markers"),
+            collective_heads=longest_first("collective_heads"),
+            verb_starts=longest_first("verb_starts"),
+            count_start=re.compile(data["count_start"]),
+            aggregate_heads=longest_first("aggregate_heads"),
+            pronoun_starts=longest_first("pronoun_starts"),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -95,6 +113,8 @@ class ProjectRules:
         rest = self.quantity.sub("", rest)
         if rest.startswith(CONNECTORS):
             return True  # 地块开发|和业态布局: the name ends before the connector
+        if rest.startswith(self.verb_starts):
+            return True  # 拆炉并网工程|新接入…: the name ends where its predicate begins
         while rest:
             tail = next((t for t in self.tails if rest.startswith(t)), None)
             if tail is None:
@@ -128,11 +148,79 @@ class ProjectRules:
         return len(rest) >= (2 if strict else 1)
 
     def status(self, clause: str) -> str | None:
-        """The status its verbs give a clause, or None when it has no status verb."""
-        for status in STATUSES:
-            if any(word in clause for word in self.status_words.get(status, ())):
-                return status
-        return None
+        """The status its verbs give a clause, or None when it has no status verb.
+
+        Longer phrases are read first (完成投资 is progress, not completion), and a verb
+        after 将, 计划 or 力争 only plans. The most advanced status read wins.
+        """
+        found: set[str] = set()
+        taken = [False] * len(clause)
+        for word, status in self._status_phrases():
+            for match in re.finditer(re.escape(word), clause):
+                if any(taken[match.start() : match.end()]):
+                    continue
+                taken[match.start() : match.end()] = [True] * len(word)
+                before = clause[max(0, match.start() - 4) : match.start()]
+                future = any(f in before for f in self.future_words)
+                found.add("planned" if future else status)
+        return next((s for s in STATUSES if s in found), None)
+
+    def _status_phrases(self) -> list[tuple[str, str]]:
+        pairs = [(w, s) for s, words in self.status_words.items() for w in words]
+        return sorted(pairs, key=lambda p: -len(p[0]))
+
+    def default_status(self, context: str) -> str:
+        """The status of a project no verb speaks of: planned in a plan, else under way."""
+        return "planned" if any(m in context for m in self.plan_markers) else "under_construction"
+
+    def predicate_length(self, clause: str) -> int:
+        """How long the predicate that ends a clause is (建成运营, 正式投入使用, 进展顺利)."""
+        rest = clause.rstrip("。；;，, ")
+        cut = len(clause) - len(rest)
+        while rest:
+            word = next((w for w in self.predicate_words if rest.endswith(w)), None)
+            if word is None:
+                break
+            rest = rest[: -len(word)]
+        return len(clause) - len(rest) - cut if rest else 0
+
+    def frame_cut(self, clause: str) -> int:
+        """Where a clause's object begins after a framing verb (赴…调研|临港产业园项目)."""
+        best = 0
+        for word in self.frame_words:
+            at = clause.rfind(word)
+            if at >= 0 and len(clause) - at - len(word) >= 4:
+                best = max(best, at + len(word))
+        return best
+
+    def ends_weak(self, name: str) -> bool:
+        """Whether a name ends with weak heads only (…建设, …改造), no 项目 or 工程 among them."""
+        run = self.head_run(name)
+        return bool(run) and not any(h in run for h in self.strong_heads)
+
+    def builds_the_items(self, rest: str) -> bool:
+        """Whether what closes a 等-list says the items themselves are built.
+
+        ``等重点项目``, ``等公共服务项目``, ``等5条断头路打通工程``, ``等建设成果``: yes;
+        ``等路灯改造项目`` (something else at the items), ``等地块开发`` (one programme): no.
+        """
+        rest = re.sub(r"^(?:[\d一二三四五六七八九十两百千几余多]+[个条座处项批所家])?", "", rest)
+        if rest.startswith(self.collective_heads) or rest.startswith(self.weak_heads):
+            return True
+        at = min((i for i in (rest.find("项目"), rest.find("工程")) if i >= 0), default=-1)
+        return 0 <= at <= 6 and not any(h in rest[:at] for h in self.weak_heads)
+
+    def aggregate(self, name: str) -> bool:
+        """Whether a name counts or qualifies kinds instead of naming one thing.
+
+        ``12个“口袋公园”``, ``七大购物中心``, ``新港园区重大项目``, ``城市“里子”工程``.
+        """
+        if self.count_start.match(name) and len(re.findall(r"\d+", name)) < 2:
+            return True
+        if name.endswith(self.aggregate_heads) or name.startswith(self.pronoun_starts):
+            return True
+        bare = re.sub(r"“[^”]{1,8}”|\"[^\"]{1,8}\"", "", name)
+        return bare != name and not self.specific(bare, strict=False)
 
     def amount_after(self, rest: str) -> str | None:
         """A quantity right after a name (口袋公园|10个), not one further on (…等18个项目)."""

@@ -20,7 +20,7 @@ from typing import Any
 
 import jieba
 
-from projectmap._wordtags import Tables, load_tables
+from projectmap._wordtags import Tables, default_tables
 
 _ABSENT = object()
 
@@ -46,11 +46,6 @@ class Dictionary:
         self._tables = tables
         self._lent: weakref.ref[_Noting] | None = None
         self._changes: dict[str, Any] = {}  # what the last borrower changed, to undo
-
-    @classmethod
-    def load(cls) -> Dictionary:
-        """Read jieba's default dictionary and its tags (cached: see :mod:`._wordtags`)."""
-        return cls(load_tables())
 
     @property
     def tags(self) -> dict[str, str]:
@@ -88,7 +83,7 @@ def _undo(freq: dict[str, int], changes: dict[str, Any]) -> None:
 
 @functools.cache
 def _dictionary() -> Dictionary:
-    return Dictionary.load()
+    return Dictionary(default_tables())  # one lender per table: the tables are cached too
 
 
 def tokenizer() -> jieba.Tokenizer:

@@ -14,6 +14,7 @@ they do not.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import marshal
 import re
@@ -69,6 +70,19 @@ def load_tables(dictionary: Path = _DICTIONARY, cache_dir: Path = _CACHE_DIR) ->
     with contextlib.suppress(OSError):  # a read-only temporary folder costs the next run a read
         write_bytes_atomic(cache, marshal.dumps((key, freq, total, tags)))
     return Tables(freq, total, tags)
+
+
+@functools.cache
+def default_tables() -> Tables:
+    """The tables of jieba's own dictionary, read at most once in this process."""
+    return load_tables()
+
+
+def word_tags(dictionary: Path | None = None, cache_dir: Path | None = None) -> dict[str, str]:
+    """Every dictionary word with its tag; jieba's own dictionary's read once per process."""
+    if dictionary is None and cache_dir is None:
+        return default_tables().tags
+    return load_tables(dictionary or _DICTIONARY, cache_dir or _CACHE_DIR).tags
 
 
 def _read(dictionary: Path) -> dict[str, str]:

@@ -88,6 +88,7 @@ class ProjectExtractor:
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
                 if sentence.is_heading and not places:
                     continue  # 聚力项目建设, 精准发力招引项目: headings name topics, not projects
+                cand = self._after_de(cand)
                 amount = (
                     self.rules.amount(cand.name)
                     or self.rules.investment_before(text, cand.start)
@@ -116,12 +117,15 @@ class ProjectExtractor:
         self, text: str, sentence: Sentence, mentions: Sequence[Mention]
     ) -> list[tuple[_Candidate, str]]:
         out: list[tuple[_Candidate, str]] = []
-        status = "planned"
+        status = self.rules.default_status(f"{sentence.section} {sentence.lead}")
         for start, end in self._clauses(sentence):
             clause = text[start:end]
             status = self.rules.status(clause) or status
-            lead = self._lead_length(clause)
-            for cand in self._objects(text, start + lead, end, mentions):
+            start += self.rules.frame_cut(clause)
+            lead = self._lead_length(text[start:end])
+            predicate = self.rules.predicate_length(text[start + lead : end])
+            verb = predicate > 0 or self.rules.status(text[start:end]) is not None
+            for cand in self._objects(text, start + lead, end, mentions, predicate, verb=verb):
                 out.append((cand, status))
         return out
 
@@ -157,23 +161,85 @@ class ProjectExtractor:
                 i += len(word)
 
     def _objects(
-        self, text: str, start: int, end: int, mentions: Sequence[Mention]
+        self,
+        text: str,
+        start: int,
+        end: int,
+        mentions: Sequence[Mention],
+        predicate: int = 0,
+        *,
+        verb: bool = False,
     ) -> list[_Candidate]:
         obj = text[start:end]
         deng = self._deng(obj)
         listed, rest = (obj[:deng], obj[deng + 1 :]) if deng is not None else (obj, "")
+        if deng is None and predicate:
+            listed = obj[: len(obj) - predicate]  # 发达广场、临沂商城|建成运营
         items = [
             part for s, e in _split_items(listed, start) for part in self._and_split(text, s, e)
         ]
         headed = [self._headed(text, s, e) or self._phased(text, s, e) for s, e in items]
         if all(headed):
             return [c for c in headed if c is not None]
+        sites = self._sites(text, items, headed, mentions, rest, verb=verb)
+        if sites:
+            return sites
         if headed[-1] is not None:
             return self._shared_head(text, items, headed[-1], mentions)
         if deng is not None and self._named_list(items, mentions):
             whole = self._headed(text, start, start + deng + 1 + len(rest.split("、")[0]))
             return [whole] if whole is not None else []
         return []
+
+    def _sites(
+        self,
+        text: str,
+        items: list[tuple[int, int]],
+        headed: list[_Candidate | None],
+        mentions: Sequence[Mention],
+        rest: str,
+        *,
+        verb: bool,
+    ) -> list[_Candidate]:
+        """Items that are named sites, each a project, when the clause builds them.
+
+        ``发达广场、临沂商城建成运营`` and ``完成望湖路、涵辉北路等道路新建工程`` name one
+        project per site; ``磁湖西、孙家湾等地块开发`` (the items are where one programme
+        happens) and ``甲路、乙路等路灯改造`` (something else at the sites) name one.
+        """
+        if not (verb or rest) or (rest and not self.rules.builds_the_items(rest)):
+            return []
+        last = headed[-1]
+        if len(items) > 1 and last is not None and self.rules.ends_weak(last.name):
+            return []  # 蜂烈山路、狮子山路建设: the last item's head is everyone's
+        sites = [self._site(text, s, e, mentions) if c is None else c for (s, e), c in zip(
+            items, headed, strict=True)]  # fmt: skip
+        named = [c for c in sites if c is not None]
+        if len(named) * 3 < len(items) * 2 or any(not c.strong for c in named):
+            return []  # 仁和街道、良渚街道…整治: areas under one programme
+        return [
+            c if c is not None else self._plain_item(text, s, e)
+            for (s, e), c in zip(items, sites, strict=True)
+        ]
+
+    def _plain_item(self, text: str, start: int, end: int) -> _Candidate:
+        """A list item among named sites, taken as one too (国际皮草城 beside 彼得国际酒店)."""
+        name = text[start:end].strip("“”\"' ")
+        at = start + max(0, text[start:end].find(name))
+        return _Candidate(name, at, at + len(name), True)
+
+    def _site(
+        self, text: str, start: int, end: int, mentions: Sequence[Mention]
+    ) -> _Candidate | None:
+        """The item as a named site: mostly covered by place mentions, starting with one."""
+        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        if not inside or inside[0].start - start > 1 or end - start > 24:
+            return None
+        if sum(m.end - m.start for m in inside) * 2 < end - start:
+            return None
+        name = text[start:end].strip("“”\"' ")
+        at = start + text[start:end].index(name) if name else start
+        return _Candidate(name, at, at + len(name), True) if name else None
 
     def _named_list(self, items: list[tuple[int, int]], mentions: Sequence[Mention]) -> bool:
         """Whether most items of a ``甲、乙等…`` list are named places or firms."""
@@ -199,9 +265,16 @@ class ProjectExtractor:
         return _Candidate(piece, start, end, True)
 
     def _deng(self, obj: str) -> int | None:
-        """Offset of the ``等`` that closes a list (not the one in ``等级``)."""
-        match = re.search(r"等(?![级次同])", obj)
-        return match.start() if match and match.start() > 0 else None
+        """Offset of the ``等`` that closes a list (not the one in ``等级``).
+
+        A 等 followed by more list items (甲和乙等装备生产项目、丙项目) is inside an item.
+        """
+        for match in re.finditer(r"等(?![级次同])", obj):
+            following = obj[match.end() :].split("、")
+            inside = len(following) > 1 and following[0].endswith(self.rules.count_heads)
+            if match.start() > 0 and not inside:
+                return match.start()
+        return None
 
     def _headed(self, text: str, start: int, end: int) -> _Candidate | None:
         """The span up to its last head, with tails and phases dropped, if it has a head."""
@@ -270,6 +343,18 @@ class ProjectExtractor:
 
     # -- acceptance, status, amount -----------------------------------------------------------
 
+    def _after_de(self, cand: _Candidate) -> _Candidate:
+        """The name after its last 的 and lead words (文松路西北侧的|滨海新城租赁住房项目)."""
+        name, start = cand.name, cand.start
+        bare = re.sub(r"“[^”]*”", lambda m: "_" * len(m.group()), name)
+        at = bare.rfind("的")
+        if at >= 0 and len(name) - at - 1 >= 4 and "等" not in bare[:at]:
+            name, start = name[at + 1 :], start + at + 1
+        lead = self._lead_length(name)
+        if lead and len(name) - lead >= 4:
+            name, start = name[lead:], start + lead
+        return _Candidate(name, start, start + len(name), cand.strong)
+
     def _accept(self, cand: _Candidate, *, concrete: bool, amount: str | None) -> bool:
         name = cand.name
         if (
@@ -278,6 +363,7 @@ class ProjectExtractor:
             or any(name.endswith(p) for p in self.rules.policy_words)
             or name.startswith(self.rules.title_prefixes)
             or self.rules.counts_projects(name, amount)
+            or self.rules.aggregate(name)
         ):
             return False
         if concrete and self.rules.specific(name, strict=False):
@@ -294,7 +380,7 @@ def _after(text: str, end: int) -> str:
 def _split_items(listed: str, offset: int) -> list[tuple[int, int]]:
     """The items of a 、-list, without a leading 与/和/同 (与武汉理工大学)."""
     items, start = [], 0
-    for part in listed.split("、"):
+    for part in re.split("[、暨]", listed):
         skip = len(part) - len(part.lstrip("与和同及"))
         if part[skip:]:
             items.append((offset + start + skip, offset + start + len(part)))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,6 @@ import geopandas as gpd
 from shapely.geometry import GeometryCollection, MultiLineString, MultiPoint, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
-from projectmap.detect import Mention
 from projectmap.extract import Project
 from projectmap.gazetteer import Entry
 from projectmap.ingest import Report
@@ -82,31 +82,6 @@ class BuildResult:
     def unresolved(self) -> gpd.GeoDataFrame:
         """Place mentions with no gazetteer entry."""
         return self.places[self.places["gazetteer_id"].isna()]
-
-
-def reported_mentions(mentions: Sequence[Mention], projects: Sequence[Project]) -> list[Mention]:
-    """The mentions a build reports: those in a sentence that names a project.
-
-    A gazetteer name counts anywhere in such a sentence (``把握团城山地区人气旺盛`` sets
-    the scene of the projects after it); a name found only by its shape counts only
-    inside a project. Mentions in sentences without projects locate nothing.
-    """
-    by_sentence: dict[int, list[Project]] = {}
-    for project in projects:
-        by_sentence.setdefault(project.sentence.start, []).append(project)
-    starts = sorted(by_sentence)
-    kept = []
-    for mention in mentions:
-        at = bisect.bisect_right(starts, mention.start) - 1
-        if at < 0:
-            continue
-        siblings = by_sentence[starts[at]]
-        if mention.end > siblings[0].sentence.end:
-            continue
-        inside = any(p.start <= mention.start and mention.end <= p.end for p in siblings)
-        if inside or mention.how == "gazetteer":
-            kept.append(mention)
-    return kept
 
 
 def locate(
@@ -237,12 +212,26 @@ def _place_row(resolution: Resolution, report: Report, spans: _ProjectSpans) -> 
     }
 
 
+_ENDERS = "。！？；\n"
+_ENDER = re.compile(f"[{_ENDERS}]")
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
-    enders = "。！？；\n"
-    left = max((text.rfind(ch, 0, start) for ch in enders), default=-1) + 1
-    rights = [i for i in (text.find(ch, end) for ch in enders) if i >= 0]
-    right = min(rights) + 1 if rights else len(text)
-    return text[left:right].strip()
+    """The sentence around a span, found without scanning the text for an ender it lacks."""
+    found = _ENDER.search(text, end)
+    right = found.end() if found else len(text)
+    return text[_last_ender_before(text, start) + 1 : right].strip()
+
+
+def _last_ender_before(text: str, start: int) -> int:
+    """Offset of the last sentence ender before ``start`` (-1 if none), looked for backwards."""
+    width = 256
+    while True:
+        low = max(0, start - width)
+        at = max(text.rfind(ch, low, start) for ch in _ENDERS)
+        if at >= 0 or low == 0:
+            return at
+        width *= 4
 
 
 def _area_precision(region: Entry) -> int:

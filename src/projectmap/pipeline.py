@@ -12,15 +12,16 @@ from pathlib import Path
 
 from projectmap import china
 from projectmap._files import staged_folder, write_text_atomic
+from projectmap._wordtags import word_tags
 from projectmap.classify import Classifier
 from projectmap.detect import PlaceDetector
 from projectmap.export import write_data, write_report_json
 from projectmap.extract import Project, ProjectExtractor
 from projectmap.gazetteer import Entry, Gazetteer, load_gazetteer
 from projectmap.ingest import MAX_BYTES, Report, read_report
-from projectmap.locate import BuildResult, locate, reported_mentions
-from projectmap.region import find_region
-from projectmap.resolve import Resolver
+from projectmap.locate import BuildResult, locate
+from projectmap.region import RegionRules, find_region
+from projectmap.resolve import Elsewhere, Resolver
 from projectmap.segment import split_sentences
 
 
@@ -44,6 +45,8 @@ class Toolkit:
     gazetteer: Gazetteer
     index: china.AdminIndex
     classifier: Classifier
+    words: dict[str, str] = field(default_factory=word_tags)
+    region_rules: RegionRules = field(default_factory=RegionRules.load)
     extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
     _detector: PlaceDetector | None = None
 
@@ -68,7 +71,15 @@ class Toolkit:
         """The place detector for the current gazetteer, made on first use."""
         if self._detector is None:
             primary = self.gazetteer.primary_names()
-            self._detector = PlaceDetector(primary, set(self.gazetteer.names()) - primary)
+            admin = {
+                name
+                for entry in self.gazetteer.values()
+                if entry.admin_level is not None and entry.admin_level <= 3
+                for name in entry.names
+            }
+            self._detector = PlaceDetector(
+                primary, set(self.gazetteer.names()) - primary, admin_names=admin
+            )
         return self._detector
 
 
@@ -85,16 +96,19 @@ def build(
     options = options or BuildOptions()
     kit = toolkit or Toolkit.load(options)
     report = read_report(path, max_bytes=options.max_bytes)
-    issuer = find_region(report, kit.index, override=options.region)
+    issuer = find_region(
+        report, kit.index, override=options.region, rules=kit.region_rules, words=kit.words
+    )
     region = kit.with_region(issuer.code)
     sentences = split_sentences(report.text)
-    resolver = Resolver(kit.gazetteer, region.id)
+    elsewhere = Elsewhere(kit.index, issuer.code, kit.region_rules.company_suffixes)
+    resolver = Resolver(kit.gazetteer, region.id, elsewhere=elsewhere)
     mentions = [
         m for m in kit.detector.detect(report.text, sentences) if not resolver.is_region_itself(m)
     ]
     projects = kit.extractor.extract(report.text, sentences, mentions)
     categories = {p.id: _category(kit.classifier, p) for p in projects}
-    resolutions = resolver.resolve_all(reported_mentions(mentions, projects))
+    resolutions = resolver.resolve_all(mentions)
     return locate(report, region, projects, resolutions, categories, issuer=issuer)
 
 

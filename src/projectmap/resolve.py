@@ -13,12 +13,13 @@ Every resolution carries a reason from :data:`REASONS` and a sentence saying why
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
+from projectmap.china import AdminIndex
 from projectmap.detect import Mention
 from projectmap.gazetteer import Entry, Gazetteer
 
@@ -34,6 +35,7 @@ REASONS = {
     "ambiguous": "several entries share this name; placed at what they have in common",
     "outside_region": "the only entries with this name lie outside the issuing province",
     "not_in_gazetteer": "no gazetteer entry has this name",
+    "named_after_elsewhere": "named after an admin unit outside the issuing area",
 }
 
 
@@ -105,6 +107,49 @@ def part_of(geometry: BaseGeometry, part: str) -> BaseGeometry:
     return geometry if clipped.is_empty else clipped
 
 
+class Elsewhere:
+    """Admin names that put a place outside the issuing area when a name starts with them.
+
+    A full name anywhere (武汉市…), or any name of a unit of the same province outside
+    the issuing city (鄂州花湖机场, 武汉都市圈 for a 黄石 report). A short name of a
+    distant unit is more often a brand (临沂商城 in Inner Mongolia) and does not count,
+    nor does a name that goes on as a firm's (大冶有色).
+
+    Parameters
+    ----------
+    index : AdminIndex
+        China's provinces, cities and counties.
+    region_code : str
+        The issuing area's code.
+    firm_words : iterable of str
+        Words that make an admin name the start of a firm's name.
+    """
+
+    def __init__(self, index: AdminIndex, region_code: str, firm_words: Iterable[str]) -> None:
+        chain = index.chain(region_code)
+        home = {u.code for u in chain}
+        province = chain[-1].code if chain else region_code
+        near = next((u.code for u in chain if u.level == 2), province)
+        self.firm_words = tuple(firm_words)
+        self.names: dict[str, str] = {}
+        for unit in index.by_code.values():
+            lineage = {u.code for u in index.chain(unit.code)}
+            if unit.code in home or region_code in lineage or near in lineage:
+                continue  # the area, what lies in it, and its neighbours in the same city
+            self.names.setdefault(unit.name, index.label(unit.code))
+            if unit.short != unit.name and len(unit.short) >= 2 and province in lineage:
+                self.names.setdefault(unit.short, index.label(unit.code))
+        self.longest = max((len(n) for n in self.names), default=0)
+
+    def prefix(self, name: str) -> str | None:
+        """The unit elsewhere that ``name`` is named after, or None."""
+        for length in range(min(self.longest, len(name) - 1), 1, -1):
+            label = self.names.get(name[:length])
+            if label is not None and not name.startswith(self.firm_words, length):
+                return label
+        return None
+
+
 class Resolver:
     """Resolves mentions inside one issuing region.
 
@@ -116,36 +161,52 @@ class Resolver:
         The gazetteer id of the issuing area (``420204``).
     """
 
-    def __init__(self, gazetteer: Gazetteer, region_id: str) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer, region_id: str, *, elsewhere: Elsewhere | None = None
+    ) -> None:
         self.gazetteer = gazetteer
         self.region_id = region_id
         self.scopes = [region_id, *(a.id for a in gazetteer.ancestors(region_id))]
+        self.elsewhere = elsewhere
 
     def resolve(self, mention: Mention) -> Resolution:
-        """Resolve one mention; an unresolved mention is a value, not an error."""
+        """Resolve one mention; an unresolved mention is a value, not an error.
+
+        A name the gazetteer lacks is presumed to lie in the issuing area, which a
+        report describes, and is placed there as a whole (precision 3), unless it is
+        named after an admin unit elsewhere (鄂州花湖机场 in a 黄石 report).
+        """
         candidates = self.gazetteer.lookup(mention.name)
-        if not candidates:
-            return self._named_after(mention) or Resolution(
-                mention,
-                None,
-                None,
-                7,
-                "not_in_gazetteer",
-                f"{mention.name} is not in the gazetteer; add it to gazetteer/",
-            )
         scoped = self._in_scope(candidates)
-        if not scoped:
+        if scoped:
+            chosen, reason = self._choose(scoped, len(candidates))
+            return self._placed(mention, chosen, reason, scoped)
+        foreign = self.elsewhere.prefix(mention.name) if self.elsewhere else None
+        if foreign is not None:
+            return Resolution(
+                mention, None, None, 7, "named_after_elsewhere",
+                f"{mention.name} is named after {foreign}, outside "
+                f"{self._label_id(self.region_id)}; add it to gazetteer/ if it lies inside",
+            )  # fmt: skip
+        if candidates and mention.how == "gazetteer":
             where = "、".join(sorted({self._label(c) for c in candidates}))
             return Resolution(
-                mention,
-                None,
-                None,
-                7,
-                "outside_region",
+                mention, None, None, 7, "outside_region",
                 f"{mention.name} is only known outside {self._label_id(self.scopes[-1])} ({where})",
-            )
-        chosen, reason = self._choose(scoped, len(candidates))
-        return self._placed(mention, chosen, reason, scoped)
+            )  # fmt: skip
+        return self._named_after(mention) or self._in_region(mention, bool(candidates))
+
+    def _in_region(self, mention: Mention, known_elsewhere: bool) -> Resolution:
+        region = self.gazetteer.located(self.region_id)
+        where = _name(region)
+        lacks = (
+            "has no entry inside the issuing area" if known_elsewhere else "is not in the gazetteer"
+        )
+        return Resolution(
+            mention, None, region, self._precision(region, own=False), "not_in_gazetteer",
+            f"{mention.name} {lacks}; placed in {where} as a whole; add it to gazetteer/ "
+            "to place it exactly",
+        )  # fmt: skip
 
     def resolve_all(self, mentions: Sequence[Mention]) -> list[Resolution]:
         """Resolve every mention."""
