@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -109,7 +110,7 @@ class ProjectRules:
 
     def only_tail(self, rest: str) -> bool:
         """Whether what follows a head is only tails, a phase, an amount or a connector."""
-        rest = self.phase.sub("", rest).strip("“”\"'、 ")
+        rest = self.phase.sub("", rest).strip("“”‘’\"'、 ")
         rest = self.quantity.sub("", rest)
         if rest.startswith(CONNECTORS):
             return True  # 地块开发|和业态布局: the name ends before the connector
@@ -153,7 +154,12 @@ class ProjectRules:
         Longer phrases are read first (完成投资 is progress, not completion), and a verb
         after 将, 计划 or 力争 only plans. The most advanced status read wins.
         """
-        found: set[str] = set()
+        found = {status for _, _, status in self.status_spans(clause)}
+        return next((s for s in STATUSES if s in found), None)
+
+    def status_spans(self, clause: str) -> list[tuple[int, int, str]]:
+        """Where a clause's status verbs stand, and the status each gives, in text order."""
+        spans: list[tuple[int, int, str]] = []
         taken = [False] * len(clause)
         for word, status in self._status_phrases():
             for match in re.finditer(re.escape(word), clause):
@@ -162,8 +168,26 @@ class ProjectRules:
                 taken[match.start() : match.end()] = [True] * len(word)
                 before = clause[max(0, match.start() - 4) : match.start()]
                 future = any(f in before for f in self.future_words)
-                found.add("planned" if future else status)
-        return next((s for s in STATUSES if s in found), None)
+                spans.append((match.start(), match.end(), "planned" if future else status))
+        return sorted(spans)
+
+    def status_of(
+        self, clause: str, start: int, end: int, names: Sequence[tuple[int, int]] = ()
+    ) -> str | None:
+        """The status of the project named at ``clause[start:end]``.
+
+        The verb right after it (甲项目点火投产), else the nearest one before it (完成甲),
+        else the clause's; verbs inside project names (提质增效) do not count. A plan
+        verb before it (支持, 助推) makes a later completion a goal: planned.
+        """
+        spans = [s for s in self.status_spans(clause) if not any(a <= s[0] < b for a, b in names)]
+        before = [s for s in spans if s[1] <= start]
+        after = [s for s in spans if s[0] >= end]
+        framed = any(s[2] == "planned" for s in before)
+        if after:
+            status = after[0][2]
+            return "planned" if framed and status == "completed" else status
+        return before[-1][2] if before else self.status(clause)
 
     def _status_phrases(self) -> list[tuple[str, str]]:
         pairs = [(w, s) for s, words in self.status_words.items() for w in words]
@@ -184,12 +208,16 @@ class ProjectRules:
             rest = rest[: -len(word)]
         return len(clause) - len(rest) - cut if rest else 0
 
-    def frame_cut(self, clause: str) -> int:
-        """Where a clause's object begins after a framing verb (赴…调研|临港产业园项目)."""
+    def frame_cut(self, clause: str, barrier: int | None = None) -> int:
+        """Where a clause's object begins after a framing verb (赴…调研|临港产业园项目).
+
+        A verb after ``barrier``, where a list of subjects ends (甲、乙等企业|完成升级改造),
+        is the list's predicate, no frame.
+        """
         best = 0
         for word in self.frame_words:
             at = clause.rfind(word)
-            if at >= 0 and len(clause) - at - len(word) >= 4:
+            if at >= 0 and len(clause) - at - len(word) >= 4 and (barrier is None or at < barrier):
                 best = max(best, at + len(word))
         return best
 
@@ -219,6 +247,13 @@ class ProjectRules:
             return True
         if name.endswith(self.aggregate_heads) or name.startswith(self.pronoun_starts):
             return True
+        rest = name[: len(name) - len(self.head_run(name))]
+        if (
+            len(rest) <= 6
+            and rest.endswith(("区", "市", "县"))
+            and rest[-2:-1] not in "户片小园城社"
+        ):
+            return True  # 黄石港区项目建设: the area's works, no one work
         bare = re.sub(r"“[^”]{1,8}”|\"[^\"]{1,8}\"", "", name)
         return bare != name and not self.specific(bare, strict=False)
 

@@ -80,11 +80,16 @@ class ProjectExtractor:
         seen: dict[str, int] = {}
         ordered = sorted(mentions, key=lambda m: m.start)
         starts = [m.start for m in ordered]
+        carry: tuple[str, str] | None = None  # (section, the last status read in it)
         for sentence in sentences:
             first = bisect.bisect_left(starts, sentence.start)
             last = bisect.bisect_left(starts, sentence.end)
             inside = [m for m in ordered[first:last] if m.end <= sentence.end]
-            for cand, status in self._candidates(text, sentence, inside):
+            said = self.rules.status(_masked(text, sentence.start, sentence.end, inside))
+            if carry is None or carry[0] != sentence.section or said is not None:
+                context = f"{sentence.section} {sentence.lead}"
+                carry = (sentence.section, said or self.rules.default_status(context))
+            for cand, status in self._candidates(text, sentence, inside, carry[1]):
                 places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
                 if sentence.is_heading and not places:
                     continue  # 聚力项目建设, 精准发力招引项目: headings name topics, not projects
@@ -114,19 +119,28 @@ class ProjectExtractor:
     # -- clauses and objects ---------------------------------------------------------------
 
     def _candidates(
-        self, text: str, sentence: Sentence, mentions: Sequence[Mention]
+        self, text: str, sentence: Sentence, mentions: Sequence[Mention], fallback: str
     ) -> list[tuple[_Candidate, str]]:
+        """Candidates with their status.
+
+        The verb that speaks of each in its clause, else the clause before's, else what
+        the sentence or its section last said.
+        """
         out: list[tuple[_Candidate, str]] = []
-        status = self.rules.default_status(f"{sentence.section} {sentence.lead}")
+        status = fallback
         for start, end in self._clauses(sentence):
-            clause = text[start:end]
+            clause = _masked(text, start, end, mentions)  # 开发区 is no 开发
             status = self.rules.status(clause) or status
-            start += self.rules.frame_cut(clause)
+            at = start
+            start += self.rules.frame_cut(clause, _subjects_end(text, start, end, mentions))
             lead = self._lead_length(text[start:end])
             predicate = self.rules.predicate_length(text[start + lead : end])
             verb = predicate > 0 or self.rules.status(text[start:end]) is not None
-            for cand in self._objects(text, start + lead, end, mentions, predicate, verb=verb):
-                out.append((cand, status))
+            cands = self._objects(text, start + lead, end, mentions, predicate, verb=verb)
+            names = [(c.start - at, c.end - at) for c in cands]
+            for cand in cands:
+                own = self.rules.status_of(clause, cand.start - at, cand.end - at, names)
+                out.append((cand, own or status))
         return out
 
     def _clauses(self, sentence: Sentence) -> list[tuple[int, int]]:
@@ -253,6 +267,8 @@ class ProjectExtractor:
             left = self._headed(text, start, start + match.start())
             right = self._headed(text, start + match.end(), end)
             if left is not None and left.strong and right is not None:
+                if not self.rules.specific(right.name):
+                    break  # …续建工程和配套设施工程: the second is the first's
                 return [(start, start + match.start()), (start + match.end(), end)]
         return [(start, end)]
 
@@ -321,9 +337,10 @@ class ProjectExtractor:
             else lead.part is None and lead.end + len(head) == last.end
         )
         if not place_then_head or not all(self._complete(i, mentions) for i in earlier):
+            placed = any(whole.start <= m.start and m.end <= whole.end for m in mentions)
             return (
                 [whole]
-                if self._named_list(items, mentions) or self.rules.specific(whole.name)
+                if self._named_list(items, mentions) or (placed and self.rules.specific(whole.name))
                 else []
             )
         out = [_Candidate(text[s:e] + head, s, e, last.strong) for s, e in items[:-1]]
@@ -358,7 +375,7 @@ class ProjectExtractor:
     def _accept(self, cand: _Candidate, *, concrete: bool, amount: str | None) -> bool:
         name = cand.name
         if (
-            len(name) < 4
+            len(name) < 3
             or len(name) > 48
             or any(name.endswith(p) for p in self.rules.policy_words)
             or name.startswith(self.rules.title_prefixes)
@@ -369,6 +386,24 @@ class ProjectExtractor:
         if concrete and self.rules.specific(name, strict=False):
             return True
         return cand.strong and self.rules.specific(name)
+
+
+def _subjects_end(text: str, start: int, end: int, mentions: Sequence[Mention]) -> int | None:
+    """Where a clause's list of places begins (甲、乙、丙四个街道…), if it opens with one."""
+    deng = text.find("等", start, end)
+    for m in mentions:
+        if start <= m.start and m.end < end and text[m.end : m.end + 1] == "、":
+            return m.end - start if deng < 0 else min(m.end, deng) - start
+    return deng - start if deng >= 0 else None
+
+
+def _masked(text: str, start: int, end: int, mentions: Sequence[Mention]) -> str:
+    """``text[start:end]`` with place names blanked out, so that their words are no verbs."""
+    chars = list(text[start:end])
+    for m in mentions:
+        for i in range(max(m.start, start), min(m.end, end)):
+            chars[i - start] = "　"
+    return "".join(chars)
 
 
 def _after(text: str, end: int) -> str:

@@ -261,7 +261,7 @@ class ShapeFinder:
             if joined is not None:
                 left = joined  # 鄂州市|…产业园, “海悦城”|时代广场, 柯尔山—|白马山公园
                 continue
-            if self._boundary_before(text, left, start):
+            if self._boundary_before(text, left, start, first=left == at):
                 break
             left -= 1
         return left
@@ -278,8 +278,12 @@ class ShapeFinder:
             return at - 1
         return None
 
-    def _boundary_before(self, text: str, at: int, start: int) -> bool:
-        """Whether a name cannot reach over ``text[at - 1]`` to its left."""
+    def _boundary_before(self, text: str, at: int, start: int, *, first: bool = False) -> bool:
+        """Whether a name cannot reach over ``text[at - 1]`` to its left.
+
+        A count is a boundary (5条|断头路), but not right before the generic part, where
+        numeral and measure word are the name (三台|河).
+        """
         char = text[at - 1]
         if not _CJK.match(char):
             return char not in _DASHES
@@ -289,7 +293,7 @@ class ShapeFinder:
                 return False  # 建设|路, 发展|大道: common words that name roads
             if word in self._stops and not self._runs_on(text, at - length, at):
                 return True  # 完成|望湖路, but not 连接|线 of 连接线
-        if char in self.rules.measure_words:
+        if char in self.rules.measure_words and not first:
             return at - 2 >= start and text[at - 2] in _NUMERAL
         return False
 
