@@ -1,11 +1,13 @@
 """Take a screenshot of a projectmap map page in headless Chromium, with no network.
 
-    .venv/bin/python scripts/screenshot.py outputs/xialu-2022-excerpt/map.html docs/map.png
-    .venv/bin/python scripts/screenshot.py MAP.html OUT.png --open 团城山片排水设施综合改造
+The README's picture, after ``make demo`` (``tests/test_browser.py`` runs this script)::
 
-The page's folder is served on 127.0.0.1. The CDN scripts a page links to are
-answered from folium-offline's copies; every other outside request (map tiles)
-is refused, so the basemap shows grey. ``--open NAME`` clicks that project in
+    .venv/bin/python scripts/screenshot.py outputs/xialu-2022-excerpt/map.html docs/map.png \
+        --open 团城山片排水设施综合改造
+
+The page's folder is served on 127.0.0.1. A page built with ``--cdn`` has the
+scripts it links to answered from folium-offline's copies; every other outside
+request (map tiles) is refused, so the basemap shows grey and the page says so. ``--open NAME`` clicks that project in
 the side panel first, to show its popup. Needs Debian's chromium and, for
 readable Chinese, a CJK font (``apt-get install chromium fonts-noto-cjk``).
 """

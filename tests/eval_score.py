@@ -1,5 +1,5 @@
+# Copied from the team eval kit (shared/eval/score.py) so the tests hold the sample and dev targets on their own.
 #!/usr/bin/env python3
-# Copied from the team eval kit (shared/eval/score.py) so the tests hold the sample targets on their own.
 """Score a projectmap output folder against a gold annotation.
 
 Usage: score.py GOLD.json OUTDIR [--truth TRUTH.json] [--json]
@@ -127,6 +127,10 @@ def score(gold, outdir, truth=None):
                 matched.append((g, f))
                 break
     cat_ok = sum(1 for g, f in matched if f["properties"].get("category") in cats(g))
+    with_status = [(g, f) for g, f in matched if g.get("status") not in (None, "unknown")]
+    status_ok = sum(1 for g, f in with_status if f["properties"].get("status") == g["status"])
+    with_amount = [(g, f) for g, f in matched if g.get("amount")]
+    amount_ok = sum(1 for g, f in with_amount if norm(g["amount"]) == norm(f["properties"].get("amount") or ""))
     located = [(g, f) for g, f in matched if g["places"]]
     geo_ok = sum(1 for g, f in located if f.get("geometry"))
     # place mentions
@@ -135,6 +139,8 @@ def score(gold, outdir, truth=None):
     found = {gpl: [f for m, f in mentions if place_match(gpl, m)] for gpl in gold_places}
     recalled = [p for p, fs in found.items() if fs]
     resolved = [p for p, fs in found.items() if any(f.get("geometry") for f in fs)]
+    precise = [p for p, fs in found.items()
+               if any(f.get("geometry") and f["properties"].get("precision") in (1, 2) for f in fs)]
     external = gold.get("external_places", [])
     spurious = [m for m, f in mentions if not any(place_match(g, m) for g in gold_places + external)]
     res = {
@@ -143,14 +149,18 @@ def score(gold, outdir, truth=None):
         "project_recall": round(len(matched) / len(gp), 3) if gp else None,
         "project_precision": round(len(matched) / len(projects), 3) if projects else 0.0,
         "category_accuracy": round(cat_ok / len(matched), 3) if matched else 0.0,
+        "status_accuracy": round(status_ok / len(with_status), 3) if with_status else None,
+        "amount_accuracy": round(amount_ok / len(with_amount), 3) if with_amount else None,
         "located_projects_with_geometry": round(geo_ok / len(located), 3) if located else None,
         "place_recall": round(len(recalled) / len(gold_places), 3) if gold_places else None,
         "place_resolved": round(len(resolved) / len(gold_places), 3) if gold_places else None,
+        "place_precise": round(len(precise) / len(gold_places), 3) if gold_places else None,
         "spurious_place_mentions": len(spurious),
         "missed_places": sorted(set(gold_places) - set(recalled)),
         "unresolved_places": sorted(set(recalled) - set(resolved)),
         "missed_projects": [g["name"] for g in gp if all(g is not m[0] for m in matched)],
     }
+    res["region_ok"] = region_ok(gold.get("region"), Path(outdir) / "report.json")
     bbox = gold.get("region_bbox")
     if bbox:
         lon0, lat0, lon1, lat1 = bbox
@@ -177,6 +187,20 @@ def score(gold, outdir, truth=None):
         res["median_error_km"] = round(errs[len(errs) // 2], 2) if errs else None
         res["beyond_tolerance"] = far
     return res
+
+
+def region_ok(gold_region, report_json):
+    """Whether report.json names the issuing government of the gold: its county, or its city
+    when the gold has no county. None when either side is missing."""
+    if not gold_region or not report_json.exists():
+        return None
+    try:
+        region = json.loads(report_json.read_text(encoding="utf-8")).get("region") or {}
+    except (json.JSONDecodeError, AttributeError):
+        return False
+    want = gold_region.get("county") or gold_region.get("city") or gold_region.get("province")
+    got = region.get("name") if isinstance(region, dict) else None
+    return bool(want and got) and (norm(want) == norm(got))
 
 
 def main(argv):

@@ -6,6 +6,7 @@ new build that slipped into the folder would show as a changed byte.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -19,8 +20,9 @@ import projectmap.export
 import projectmap.pipeline
 import projectmap.render
 from conftest import GAZETTEER, SAMPLE, build_sample_result
-from projectmap import _files
-from projectmap._files import staged_folder, tidy_leftovers, write_text_atomic
+from projectmap import _files, _outdir
+from projectmap._files import write_text_atomic
+from projectmap._outdir import staged_folder, tidy_leftovers
 from projectmap.cli import main
 from projectmap.errors import OutputError
 from projectmap.export import write_data
@@ -38,11 +40,18 @@ def hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+def write_record(folder: Path) -> None:
+    """A ``report.json`` listing every file of ``folder`` (and itself), as a build writes it."""
+    files = sorted({p.name for p in folder.iterdir()} | {"report.json"})
+    (folder / "report.json").write_text(json.dumps({"files": files}), encoding="utf-8")
+
+
 @pytest.fixture
 def earlier(tmp_path) -> Path:
     folder = tmp_path / "out"
     write_data(build_sample_result(), folder)
     (folder / "map.html").write_text("<!doctype html><title>old</title>", encoding="utf-8")
+    write_record(folder)
     return folder
 
 
@@ -117,7 +126,7 @@ def test_an_interrupted_first_build_leaves_nothing(stop, tmp_path, toolkit, monk
 
 def test_a_failed_swap_puts_the_earlier_output_back(earlier, toolkit, monkeypatch):
     before = snapshot(earlier)
-    monkeypatch.setattr(_files.os, "replace", _fail_swap(os.replace))
+    monkeypatch.setattr(_outdir.os, "replace", _fail_swap(os.replace))
     with pytest.raises(OutputError, match=r"/out: cannot be written \(No space left"):
         _build(earlier, toolkit)
     assert snapshot(earlier) == before
@@ -188,17 +197,20 @@ def test_a_build_killed_halfway_leaves_the_earlier_output(earlier, tmp_path, too
     process.communicate()
     assert process.returncode == -signal.SIGKILL
     assert snapshot(earlier) == before
-    assert hidden(earlier.parent) == [stage.name]  # a kill cannot clean up after itself
+    # a kill cannot clean up after itself: its staging folder and its (released) lock stay
+    assert hidden(earlier.parent) == sorted([stage.name, ".out.lock"])
 
     _build(earlier, toolkit)  # the next build tidies the dead one's staging folder
     assert hidden(earlier.parent) == []
     assert (earlier / "projects.gpkg").is_file() and snapshot(earlier) != before
 
 
-def test_ctrl_c_halfway_leaves_the_earlier_output_and_no_leftovers(earlier, tmp_path):
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_halfway_leaves_the_earlier_output_and_no_leftovers(stop, earlier, tmp_path):
+    """Ctrl-C, and SIGTERM (a `kill`, a service manager) alike: staging folder removed."""
     before = snapshot(earlier)
     process, _stage = _start_slow_build(earlier, tmp_path / "hook")
-    process.send_signal(signal.SIGINT)
+    process.send_signal(getattr(signal, stop))
     _stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert stderr.strip().splitlines()[-1] == "projectmap: interrupted; outputs left as they were"

@@ -44,7 +44,7 @@ def test_build_writes_the_folder_and_prints_a_summary(tmp_path, capsys):
         "unresolved.csv",
     } <= names
     printed = capsys.readouterr().out
-    assert "下陆区" in printed and "29 projects" in printed and "precision 1" in printed
+    assert "下陆区" in printed and "28 projects" in printed and "precision 1" in printed
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,30 @@ def test_python_dash_m_works():
         [sys.executable, "-m", "projectmap", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("projectmap ")
+
+
+def test_a_build_from_a_folder_without_gazetteer_uses_the_built_in_skeleton(
+    tmp_path, monkeypatch, capsys
+):
+    from conftest import SAMPLE
+    from projectmap.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    status = main(["build", str(SAMPLE), "-o", "out"])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "built-in China admin skeleton" in lines[0]
+    assert (tmp_path / "out" / "map.html").is_file()
+    assert "下陆区" in (tmp_path / "out" / "report.json").read_text(encoding="utf-8")
+
+
+def test_a_gazetteer_folder_given_but_missing_is_still_an_error(tmp_path, monkeypatch, capsys):
+    from conftest import SAMPLE
+    from projectmap.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    status = main(["build", str(SAMPLE), "--gazetteer", "nowhere", "-o", "out"])
+    assert status == 1
+    assert "nowhere: no such gazetteer folder" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

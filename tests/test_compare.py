@@ -19,8 +19,7 @@ from projectmap.compare import (
     similarity,
 )
 from projectmap.errors import InputError, RegionError
-from projectmap.export import write_data
-from projectmap.pipeline import BuildOptions, build
+from projectmap.pipeline import BuildOptions, build_to_folder
 
 REPORT_2022 = """黄石市下陆区人民政府工作报告
 ——2022年1月10日在黄石市下陆区第十一届人民代表大会第一次会议上
@@ -71,8 +70,7 @@ def test_output_folders_compare_like_the_reports(reports, toolkit, tmp_path):
     folders = []
     for path in reports:
         folder = tmp_path / path.stem
-        folder.mkdir()
-        write_data(build(path, options=OPTIONS, toolkit=toolkit), folder)
+        build_to_folder(path, folder, options=OPTIONS, toolkit=toolkit)  # with its report.json
         folders.append(folder)
     assert _statuses(compare_reports(*folders, options=OPTIONS)) == EXPECTED
 

@@ -7,6 +7,8 @@ must write byte-identical data files that carry no path of the machine.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -59,7 +61,7 @@ def test_outputs_carry_no_local_paths(two_builds, name):
 def test_ids_derive_from_content(two_builds):
     """Project ids are hashes of the names, not counters or uuids."""
     first, _second = two_builds
-    text = (first / "projects.csv").read_text(encoding="utf-8")
-    ids = [line.split(",", 1)[0] for line in text.splitlines()[1:]]
+    text = (first / "projects.csv").read_text(encoding="utf-8-sig")
+    ids = [row[0] for row in list(csv.reader(io.StringIO(text)))[1:]]
     assert ids and all(i.startswith("p-") and len(i) == 14 for i in ids)
     assert len(set(ids)) == len(ids)

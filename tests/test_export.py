@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
@@ -14,6 +15,8 @@ import shapely
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
 
 from conftest import HOSTILE_NAME, HOSTILE_SENTENCE, build_sample_result
+from projectmap._tables import PROJECTS_CSV, neutralised
+from projectmap.errors import OutputError
 from projectmap.export import (
     GPKG_DATE,
     PLACE_PROPERTIES,
@@ -157,31 +160,67 @@ def test_geojson_reads_back_through_pyogrio_unchanged(written, name, frame, key)
 # --- GeoPackage ----------------------------------------------------------------------------
 
 
-def test_geopackage_has_both_layers_with_their_counts(written):
-    folder, result = written
+GPKG_LAYERS = {
+    "projects_points": "MultiPoint", "projects_lines": "MultiLineString",
+    "projects_polygons": "MultiPolygon", "projects_unlocated": None,
+    "places_points": "MultiPoint", "places_lines": "MultiLineString",
+    "places_polygons": "MultiPolygon", "places_unlocated": None,
+}  # fmt: skip
+
+
+def test_geopackage_has_one_layer_per_declared_geometry_type(written):
+    folder, _result = written
     path = folder / "projects.gpkg"
-    assert [list(row) for row in pyogrio.list_layers(path)] == [
-        ["projects", "Unknown"],
-        ["places", "Unknown"],
-    ]
-    assert pyogrio.read_info(path, layer="projects")["features"] == len(result.projects)
-    assert pyogrio.read_info(path, layer="places")["features"] == len(result.places)
-    fields = pyogrio.read_info(path, layer="projects")["fields"]
-    assert list(fields) == list(PROJECT_PROPERTIES)
-    assert list(pyogrio.read_info(path, layer="places")["fields"]) == list(PLACE_PROPERTIES)
+    layers = {str(name): kind for name, kind in pyogrio.list_layers(path)}
+    assert layers == GPKG_LAYERS
+    for name, kind in GPKG_LAYERS.items():
+        info = pyogrio.read_info(path, layer=name)
+        assert info["geometry_type"] == kind
+        fields = PROJECT_PROPERTIES if name.startswith("projects") else PLACE_PROPERTIES
+        assert list(info["fields"]) == list(fields)
 
 
-def test_geopackage_reads_back_the_same_features(written):
+def _gpkg_frame(path, stem: str) -> dict[str, list]:
+    """Each row's id with its geometry parts, collected over the layers of ``stem``."""
+    parts: dict[str, list] = {}
+    for kind in ("points", "lines", "polygons"):
+        back = pyogrio.read_dataframe(path, layer=f"{stem}_{kind}")
+        for pid, geometry in zip(back["id"], back.geometry, strict=True):
+            parts.setdefault(pid, []).extend(shapely.get_parts(geometry))
+    unlocated = pyogrio.read_dataframe(path, layer=f"{stem}_unlocated", read_geometry=False)
+    for pid in unlocated["id"]:
+        assert pid not in parts
+        parts[pid] = []
+    return parts
+
+
+def test_geopackage_layers_together_hold_every_row_with_its_geometry(written):
     folder, result = written
-    for layer, key in (("projects", "name"), ("places", "mention")):
-        back = pyogrio.read_dataframe(folder / "projects.gpkg", layer=layer)
-        original = getattr(result, layer)
-        assert list(back["id"]) == list(original["id"])
-        assert list(back[key]) == list(original[key])
-        pairs = zip(_geometries(back), _geometries(original), strict=True)
-        assert all(_same_geometry(a, b) for a, b in pairs)
-    back = pyogrio.read_dataframe(folder / "projects.gpkg", layer="places")
-    assert list(back["project_ids"]) == ["、".join(ids) for ids in result.places["project_ids"]]
+    for stem, frame in (("projects", result.projects), ("places", result.places)):
+        back = _gpkg_frame(folder / "projects.gpkg", stem)
+        assert sorted(back) == sorted(frame["id"])
+        for pid, geometry in zip(frame["id"], frame.geometry, strict=True):
+            if geometry is None or geometry.is_empty:
+                assert back[pid] == []
+            else:
+                together = shapely.union_all(back[pid])
+                assert _same_geometry(together, shapely.union_all(list(_flat(geometry))))
+
+
+def _flat(geometry):
+    for part in shapely.get_parts(geometry):
+        if part.geom_type.startswith("Multi") or part.geom_type == "GeometryCollection":
+            yield from _flat(part)
+        else:
+            yield part
+
+
+def test_geopackage_keeps_text_and_joined_lists(written):
+    folder, result = written
+    back = pyogrio.read_dataframe(folder / "projects.gpkg", layer="places_unlocated")
+    expected = result.places[result.places.geometry.isna()]
+    assert list(back["mention"]) == list(expected["mention"])
+    assert list(back["project_ids"]) == ["、".join(ids) for ids in expected["project_ids"]]
 
 
 def test_geopackage_is_byte_identical_across_writes(tmp_path):
@@ -200,17 +239,31 @@ def test_geopackages_written_by_threads_at_once_are_identical(tmp_path):
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda path: write_geopackage(result, path), paths))
     assert len({path.read_bytes() for path in paths}) == 1
-    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
 
 
-@pytest.mark.parametrize("before", [None, "2011-11-11T11:11:11.000Z"])
-def test_geopackage_leaves_gdal_config_as_it_was(tmp_path, before):
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
-    try:
-        write_geopackage(hand_made_result(), tmp_path / "projects.gpkg")
-        assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") == before
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+def test_geopackage_is_a_valid_ogc_geopackage_gdal_reads(written):
+    folder, _result = written
+    path = folder / "projects.gpkg"
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10300
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        (srs,) = db.execute("SELECT organization FROM gpkg_spatial_ref_sys WHERE srs_id = 4326")
+        assert srs == ("EPSG",)
+        dates = {d for (d,) in db.execute("SELECT last_change FROM gpkg_contents")}
+    assert dates == {GPKG_DATE}
+    info = pyogrio.read_info(path, layer="projects_points", force_total_bounds=True)
+    assert info["crs"] == "EPSG:4326" and info["driver"] == "GPKG"
+    back = pyogrio.read_dataframe(path, layer="projects_points")
+    assert tuple(info["total_bounds"]) == pytest.approx(tuple(back.total_bounds))
+    assert info["features"] == len(back) > 0
+
+
+def test_geopackage_that_cannot_be_written_is_a_clear_error(tmp_path):
+    target = tmp_path / "projects.gpkg"
+    target.mkdir()  # a folder where the file should go
+    with pytest.raises(OutputError, match=r"projects\.gpkg"):
+        write_geopackage(hand_made_result(), target)
 
 
 def test_an_empty_build_still_writes_every_file(tmp_path):
@@ -219,7 +272,8 @@ def test_an_empty_build_still_writes_every_file(tmp_path):
     empty = dataclasses.replace(result, projects=projects, places=places)
     write_data(empty, tmp_path)
     assert geojson_problems((tmp_path / "projects.geojson").read_text(encoding="utf-8")) == []
-    assert pyogrio.read_info(tmp_path / "projects.gpkg", layer="places")["features"] == 0
+    for layer in GPKG_LAYERS:
+        assert pyogrio.read_info(tmp_path / "projects.gpkg", layer=layer)["features"] == 0
 
 
 # --- CSV and the build folder --------------------------------------------------------------
@@ -228,13 +282,81 @@ def test_an_empty_build_still_writes_every_file(tmp_path):
 def test_projects_csv_reads_back_with_pandas(written):
     folder, result = written
     back = pd.read_csv(folder / "projects.csv", dtype=str, keep_default_na=False)
-    assert list(back.columns) == [*PROJECT_PROPERTIES, "lon", "lat"]
+    assert list(back.columns) == list(PROJECTS_CSV)
     assert list(back["id"]) == list(result.projects["id"])
     assert list(back["name"]) == list(result.projects["name"])
     assert list(back["sentence"]) == list(result.projects["sentence"])
     located = back[back["lon"] != ""]
     assert located["lon"].astype(float).between(-180, 180).all()
-    assert len(located) == int(result.projects.geometry.notna().sum())
+    precise = result.projects.geometry.notna() & result.projects["precision"].isin([1, 2])
+    assert list(located["id"]) == list(result.projects[precise]["id"])
+
+
+@pytest.mark.parametrize("name", ["projects.csv", "unresolved.csv"])
+def test_csv_starts_with_a_bom_and_reads_as_chinese_in_a_bom_sensitive_reader(written, name):
+    folder, _result = written
+    raw = (folder / name).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    # Excel's rule: a BOM means UTF-8; without one, Chinese Windows reads GBK.
+    encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "gbk"
+    text = raw.decode(encoding)
+    header, *rows = text.splitlines()
+    assert header.startswith(('"id",', '"mention",'))
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in row) for row in rows)
+
+
+def test_district_rows_have_no_point_and_say_why(sample_data):
+    folder, result = sample_data
+    back = pd.read_csv(folder / "projects.csv", dtype=str, keep_default_na=False)
+    district = back[back["precision"] == "3"]
+    assert len(district) == int((result.projects["precision"] == 3).sum()) > 0
+    assert (district["lon"] == "").all() and (district["lat"] == "").all()
+    assert district["precision_zh"].str.startswith("仅到区").all()
+    assert district["precision_zh"].str.contains("无点位坐标").all()
+    exact = back[back["precision"] == "1"]
+    assert (exact["precision_zh"] == "精确位置").all() and (exact["lon"] != "").all()
+
+
+def test_places_and_place_ids_are_aligned(sample_data):
+    folder, result = sample_data
+    back = pd.read_csv(folder / "projects.csv", dtype=str, keep_default_na=False)
+    ids_of = {
+        mention: gid if isinstance(gid, str) else ""
+        for mention, gid in zip(
+            result.places["mention"], result.places["gazetteer_id"], strict=True
+        )
+    }
+    for places, ids in zip(back["places"], back["place_ids"], strict=True):
+        names, gids = (places.split("、"), ids.split("、")) if places else ([], [])
+        assert len(names) == len(gids)
+        for name, gid in zip(names, gids, strict=True):
+            assert gid == (ids_of.get(name) or "")
+
+
+def test_status_and_precision_have_chinese_labels(written):
+    folder, _result = written
+    back = pd.read_csv(folder / "projects.csv", dtype=str, keep_default_na=False)
+    words = dict(zip(back["status"], back["status_zh"], strict=True))
+    assert words.get("under_construction", "在建") == "在建"
+    assert words.get("completed", "建成") == "建成"
+    assert all(word and not word.isascii() for word in back["precision_zh"])
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_csv_cells_that_start_a_formula_are_neutralised(tmp_path, formula):
+    result = build_sample_result()
+    projects, places = result.projects.copy(), result.places.copy()
+    projects.loc[0, ["name", "amount"]] = [formula, formula]
+    places.loc[4, "mention"] = formula
+    write_data(dataclasses.replace(result, projects=projects, places=places), tmp_path)
+    for name, column in (("projects.csv", "name"), ("projects.csv", "amount"),
+                         ("unresolved.csv", "mention")):  # fmt: skip
+        back = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)
+        assert back[column].iloc[0] == "'" + formula
+    assert neutralised("安达路") == "安达路" and neutralised(-1.5) == -1.5
 
 
 def test_unresolved_csv_reads_back_with_pandas(written):

@@ -37,7 +37,16 @@ def test_offsets_and_places_trace_back_to_the_text(toolkit):
 
 
 def test_ids_are_stable_and_distinct(toolkit):
-    text = "推进箭楼下西村项目建设。推进箭楼下西村项目建设。"
+    text = "推进箭楼下西村项目建设，完成东方大道改造。推进箭楼下西村项目建设，完成东方大道改造。"
     first, second = _projects(toolkit, text)
-    assert first.name == second.name and first.id != second.id
+    assert first.name != second.name and first.id != second.id
     assert [p.id for p in _projects(toolkit, text)] == [first.id, second.id]
+
+
+def test_a_project_named_again_is_the_same_project_and_gives_its_amount(toolkit):
+    text = "青云湖酒店、枫林小学等项目正式开工。青云湖酒店总投资12亿元，建筑面积8万平方米。"
+    projects = _projects(toolkit, text)
+    assert [(p.name, p.status, p.amount) for p in projects] == [
+        ("青云湖酒店", "starting", "12亿元"),
+        ("枫林小学", "starting", None),
+    ]

@@ -10,6 +10,7 @@ Large inputs (the 50 MB report) are generated at test time, not committed.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -39,6 +40,37 @@ REPORT_ERRORS: dict[str, str | None] = {
     "no-title.txt": r"no-title\.txt: no issuing government found in its title or text; "
     r"say where it is with --region NAME or --region CODE",
     "scripts.html": None,
+    "only-invisible.txt": r"only-invisible\.txt: holds no readable text; pass a report with text",
+    "big5-traditional.txt": None,
+    "utf16le-no-bom.txt": None,
+    "utf16be-no-bom.txt": None,
+    "zero-width-and-bidi.txt": None,
+    "formula-cells.txt": None,
+    "utf32-bom.txt": None,
+    "escape-sequences.txt": None,
+    "stray-boms.txt": None,
+    "fake.pdf": r"fake\.pdf: is not a readable PDF \(\w+\); re-save or re-export it$",
+    "fake.docx": r"fake\.docx: is not a readable Word file \(BadZipFile\)$",
+    "zip-not-word.docx": r"zip-not-word\.docx: is a ZIP archive but not a Word file; unzip it",
+    "old-word.doc": r"old-word\.doc: is an old-style Word \(\.doc/\.wps\) file; save it as",
+    "nav-only.html": r"nav-only\.html: holds no readable text; pass a report with text in it$",
+    "bom-then-gbk.txt": r"bom-then-gbk\.txt: broken utf-8-sig at byte \d+; re-save the file$",
+    "latin1.txt": r"latin1\.txt: no issuing government found in its title or text; say where",
+}
+
+#: Reports that build: (region, least number of projects, names that must be found).
+#: Traditional characters are read as simplified, and zero-width and bidi controls are
+#: dropped, so the names match the gazetteer; neither reaches an output.
+REPORT_BUILDS: dict[str, tuple[str, int, tuple[str, ...]]] = {
+    "scripts.html": ("下陆区", 1, ()),
+    "big5-traditional.txt": ("下陆区", 10, ("团城山", "安达路餐饮示范街", "大江环科")),
+    "utf16le-no-bom.txt": ("下陆区", 10, ("团城山", "安达路餐饮示范街", "大江环科")),
+    "utf16be-no-bom.txt": ("下陆区", 5, ("大江环科",)),
+    "zero-width-and-bidi.txt": ("下陆区", 10, ("团城山", "安达路餐饮示范街", "大江环科")),
+    "formula-cells.txt": ("下陆区", 2, ("安达路",)),
+    "utf32-bom.txt": ("下陆区", 2, ("安达路",)),
+    "escape-sequences.txt": ("下陆区", 10, ("团城山", "大江环科")),
+    "stray-boms.txt": ("下陆区", 2, ("安达路",)),
 }
 
 #: Gazetteer → (lines ``gazetteer check`` prints, the error ``build`` prints or None).
@@ -88,6 +120,78 @@ GAZETTEER_OUTCOMES: dict[str, tuple[list[str], str | None]] = {
 }
 
 
+def _field_error(field: str, detail: str) -> tuple[list[str], str]:
+    """A feature whose field has the wrong type: the same line from check and from build."""
+    line = rf"places\.geojson:feature 1: entry \S+ field '{field}' {detail}"
+    return [rf"error: {line}"], line
+
+
+GAZETTEER_OUTCOMES.update(
+    {
+        "features-numbers": (
+            [r"error: places\.geojson:feature 1: expected a GeoJSON Feature, got int$"],
+            r"places\.geojson:feature 1: expected a GeoJSON Feature, got int$",
+        ),
+        "features-object": (
+            [r"error: places\.geojson: field 'features' is not a list of Features$"],
+            r"features-object/places\.geojson: field 'features' is dict, not a list of Features$",
+        ),
+        "admin-level-text": _field_error(
+            "admin_level", r"is 'three'; use a whole number from 1 to 5"
+        ),
+        "admin-level-out-of-range": _field_error("admin_level", r"is 9; use a whole number from 1"),
+        "aliases-text": _field_error("aliases", r"is not a list of strings$"),
+        "id-object": _field_error("id", r"is <dict>, not text; write it as a string$"),
+        "name-list": _field_error("name", r"is <list>, not text; write it as a string$"),
+        "geometry-text-coordinates": (
+            [
+                r"error: places\.geojson:feature 1: entry '420204/x' has a geometry that does not "
+                r"parse \(TypeError: .*\); fix its coordinates or set geometry to null$"
+            ],
+            r"places\.geojson:feature 1: entry '420204/x' has a geometry that does not parse "
+            r"\(TypeError: .*\); fix its coordinates or set geometry to null$",
+        ),
+        "properties-list": (
+            [r"error: places\.geojson:feature 1: field 'properties' is not an object$"],
+            r"places\.geojson:feature 1: field 'properties' is not an object$",
+        ),
+        "aliases-numbers": _field_error("aliases", r"is not a list of strings$"),
+        "parent-list": _field_error("parent", r"is <list>, not text; write it as a string$"),
+        "admin-level-bool": _field_error("admin_level", r"is True; use a whole number from 1"),
+        "notes-object": _field_error("notes", r"is <dict>, not text$"),
+        "type-number": (
+            [r"error: places\.geojson:feature 1: entry '420204/x' has unknown type '5'; use one"],
+            r"places\.geojson:feature 1: entry '420204/x' has unknown type '5'; use one of admin",
+        ),
+        "polygon-too-short": (
+            [
+                r"error: places\.geojson:feature 1: entry '420204/x' has a geometry that does not "
+                r"parse \(TypeError: .*\); fix its coordinates or set geometry to null$"
+            ],
+            r"places\.geojson:feature 1: entry '420204/x' has a geometry that does not parse",
+        ),
+        "not-json-at-all": (
+            [r"error: places\.geojson: line 1: not valid JSON \(Expecting value\); fix that line$"],
+            r"not-json-at-all/places\.geojson: line 1: not valid JSON \(Expecting value\); fix",
+        ),
+        "code-list": _field_error("code", r"is <list>, not text; write it as a string$"),
+        "licence-number": _field_error("licence", r"is <float>, not text; write it as a string$"),
+        "not-a-collection": (
+            [r"error: places\.geojson: expected a GeoJSON FeatureCollection"],
+            r"not-a-collection/places\.geojson: expected a GeoJSON FeatureCollection$",
+        ),
+        "not-utf8": (
+            [
+                r"error: places\.geojson: cannot be read \('utf-8' codec can't decode .*\); "
+                r"save it as UTF-8$"
+            ],
+            r"not-utf8/places\.geojson: is not UTF-8 text \(invalid start byte\); save it as "
+            r"UTF-8$",
+        ),
+    }
+)
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` (hidden ones too) with its bytes."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
@@ -109,6 +213,8 @@ def previous(tmp_path):
     folder = tmp_path / "out"
     write_data(build_sample_result(), folder)
     (folder / "map.html").write_text("<!doctype html><title>old</title>", encoding="utf-8")
+    files = sorted(p.name for p in folder.iterdir())
+    (folder / "report.json").write_text(json.dumps({"files": [*files, "report.json"]}), "utf-8")
     return folder
 
 
@@ -150,6 +256,28 @@ def test_a_hostile_report_fails_cleanly(name, earlier, previous, tmp_path, capsy
 INJECTED = ("<script>alert(5)", "</script><img", "<img src=x", "<!--。", '"双引号"')
 #: Scripts, handlers and links of the page itself: dropped when the report is read.
 DROPPED = ("alert(1)", "alert(2)", "alert(3)", "alert(4)", "alert(6)", "alert(8)", "evil.example")
+
+
+#: Characters that must never reach an output: zero-width, BOM, bidi and terminal controls.
+INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u200e", "\ufeff", "\u202e", "\u2066", "\x1b", "\x07")
+
+
+@pytest.mark.parametrize("name", REPORT_BUILDS)
+def test_a_hostile_report_that_builds_lands_in_its_region(name, tmp_path, capsys):
+    region, least, names = REPORT_BUILDS[name]
+    out = tmp_path / "out"
+    argv = ["build", str(REPORTS / name), "--gazetteer", str(GAZETTEER), "-o", str(out)]
+    status, stdout, err = run(argv, capsys)
+    assert status == 0 and err == "", err
+    assert stdout.startswith(f"{name}: {region}, ")
+    record = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert record["region"]["code"] == "420204" and record["counts"]["projects"] >= least
+    places = (out / "places.geojson").read_text(encoding="utf-8")
+    assert [n for n in names if f'"mention":"{n}"' not in places] == []
+    for written in out.iterdir():
+        if written.suffix in {".geojson", ".csv", ".json"}:
+            text = written.read_text(encoding="utf-8-sig")  # the CSV's BOM is for Excel
+            assert [c for c in INVISIBLE if c in text] == [], written.name
 
 
 def test_html_full_of_scripts_builds_and_none_reaches_the_map(tmp_path, capsys):
@@ -265,6 +393,61 @@ def test_a_build_with_a_hostile_gazetteer(case, earlier, previous, tmp_path, cap
         return
     assert_one_clean_error(status, err, error)
     assert_untouched(out, before)
+
+
+COMPARE = HOSTILE / "compare"
+
+
+def test_the_corpus_holds_at_least_sixty_cases_each_with_an_outcome():
+    """Reports, gazetteers and compare inputs are files here; each kind's table covers them.
+
+    Cases made at test time (FIFOs, devices, Word and PDF tricks, options, locales,
+    kills) are in test_hostile_special.py and test_ownership.py.
+    """
+    from test_hostile_special import COMPARE_ERRORS
+
+    cases = [*REPORTS.iterdir(), *GAZETTEERS.iterdir(), *COMPARE.iterdir()]
+    assert len(cases) >= 60
+    assert sorted(p.name for p in COMPARE.iterdir()) == sorted(COMPARE_ERRORS)
+
+
+def _csv_cells(path: Path) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [cell for row in csv.reader(handle) for cell in row]
+
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def test_a_sentence_starting_like_a_formula_is_inert_in_compare_csv(tmp_path, capsys):
+    report = REPORTS / "formula-cells.txt"
+    out = tmp_path / "cmp"
+    argv = ["compare", str(report), str(report), "--gazetteer", str(GAZETTEER), "-o", str(out)]
+    status, _stdout, err = run(argv, capsys)
+    assert status == 0, err
+    cells = _csv_cells(out / "compare.csv")
+    assert '\'=HYPERLINK("http://evil.example/x","点击")推进安达路改造工程。' in cells
+    assert [c for c in cells if c.startswith(FORMULA_START)] == []
+
+
+def test_a_sentence_starting_like_a_formula_is_inert_in_projects_csv(tmp_path, capsys):
+    """End to end: =HYPERLINK( in the report, no formula cell in projects.csv.
+
+    projects.csv is export.py's, where issue 11 neutralises cells; until that lands
+    on this branch the case is an expected failure, and it passes once it has.
+    """
+    out = tmp_path / "out"
+    argv = ["build", str(REPORTS / "formula-cells.txt"), "--gazetteer", str(GAZETTEER), "-o",
+            str(out)]  # fmt: skip
+    status, _stdout, err = run(argv, capsys)
+    assert status == 0, err
+    cells = _csv_cells(out / "projects.csv") + _csv_cells(out / "unresolved.csv")
+    formulas = [c for c in cells if c.startswith(FORMULA_START)]
+    if any(c.startswith("=HYPERLINK(") for c in cells):
+        pytest.xfail("export.projects_csv does not neutralise formulas yet (issue 11)")
+    assert formulas == []
 
 
 def test_the_corpus_is_small():

@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,18 +19,18 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pytest
-from folium.plugins import MarkerCluster
 from shapely.geometry import Point
 
 from conftest import HOSTILE_SENTENCE, build_sample_result
 from projectmap import _mapassets
-from projectmap._mapassets import MapApp, ProjectSearch, script_json
+from projectmap._labels import REASON_WORDS
+from projectmap._mapassets import MapApp, PinCluster, script_json
 from projectmap._mapdata import map_data
-from projectmap._mappage import mark_spans, page_data
-from projectmap.crs import from_wgs84
+from projectmap._mappage import _unique_labels, mark_spans, page_data
 from projectmap.errors import MapError, ProjectmapError
 from projectmap.locate import PLACE_COLUMNS, PROJECT_COLUMNS, BuildResult
-from projectmap.render import map_html, render_map
+from projectmap.render import base_layers, map_html, render_map
+from projectmap.resolve import REASONS
 
 SIZE_LIMIT = 1_500_000
 
@@ -41,7 +42,7 @@ def sample_map(sample_result: BuildResult) -> folium.Map:
 
 @pytest.fixture(scope="module")
 def sample_html(sample_map: folium.Map) -> str:
-    return map_html(sample_map)
+    return map_html(sample_map, cdn=True)
 
 
 def descendants(element: Any) -> Iterator[Any]:
@@ -80,15 +81,12 @@ def with_region(result: BuildResult, geometry: Any) -> BuildResult:
     return dataclasses.replace(result, region=region)
 
 
-def test_one_group_per_drawn_category_named_with_label_and_count(sample_map):
+def test_one_group_per_category_with_projects_named_with_its_counts(sample_map):
     names = [g.layer_name for g in groups(sample_map)]
-    assert names == ["工业技改 (1)", "基础设施 (2)", "城市更新 (2)", "生态环境 (1)", "社会民生 (1)"]
-
-
-def test_layer_control_is_added_last_and_open(sample_map):
-    last = list(sample_map._children.values())[-1]
-    assert isinstance(last, folium.LayerControl)
-    assert last.options["collapsed"] is False
+    assert names == ["工业技改 (1)", "基础设施 (2)", "城市更新 (2)", "生态环境 (1)", "社会民生 (1)",
+                     "其他 (1, 0 on map)"]  # fmt: skip
+    layers = [c["layer"] for c in app_data(sample_map)["categories"]]
+    assert layers == names
 
 
 def test_region_outline_is_a_context_layer_and_the_view_fits_it(sample_map, sample_result):
@@ -96,18 +94,53 @@ def test_region_outline_is_a_context_layer_and_the_view_fits_it(sample_map, samp
                if isinstance(c, folium.GeoJson) and c.layer_name == "下陆区 边界"]  # fmt: skip
     assert len(outline) == 1
     assert all(outline[0] not in list(descendants(g)) for g in groups(sample_map))
-    fit = next(c for c in sample_map._children.values() if isinstance(c, folium.FitBounds))
     west, south, east, north = sample_result.region.geometry.bounds
-    (s, w), (n, e) = fit.bounds
+    (s, w), (n, e) = app_data(sample_map)["bounds"]
     assert (s, w, n, e) == pytest.approx((south, west, north, east), abs=1e-3)
 
 
-def test_projects_placed_only_to_the_district_are_listed_not_drawn(sample_map):
+def test_projects_placed_only_to_the_district_are_an_area_with_a_badge_not_a_point(
+    sample_map, sample_result
+):
     drawn = {f["properties"]["id"] for f in features(sample_map, "pin")}
     drawn |= {pid for f in features(sample_map, "shape") for pid in f["properties"]["ids"]}
     assert "p07" not in drawn
     assert drawn == {"p01", "p02", "p03", "p04", "p05", "p06", "p08"}
-    assert app_data(sample_map)["projects"]["p07"]["mapped"] is False
+    data = app_data(sample_map)
+    assert data["projects"]["p07"]["mapped"] is False
+    other = next(c for c in data["categories"] if c["id"] == "other")
+    (area,) = other["areas"]
+    assert area["ids"] == ["p07"] and area["geometry"] is None  # the region's own outline
+    assert area["level"] == "区"
+    lat, lon = area["anchor"]
+    assert sample_result.region.geometry.contains(Point(lon, lat))
+    assert all(c["areas"] == [] for c in data["categories"] if c["id"] != "other")
+
+
+def test_words_follow_the_level_of_the_region(sample_result):
+    province = dataclasses.replace(
+        sample_result.region, id="420000", name="湖北省", admin_level=1, code="420000"
+    )
+    projects = sample_result.projects.copy()
+    projects.loc[projects["id"] == "p07", "precision"] = 4
+    result = dataclasses.replace(sample_result, region=province, projects=projects)
+    data = app_data(render_map(result))
+    assert data["report"]["level"] == "省"
+    assert data["projects"]["p07"]["level"] == "省"
+    assert data["projects"]["p07"]["precision"].startswith("仅到省（湖北省）")
+    district = app_data(render_map(sample_result))
+    assert district["report"]["level"] == "区"
+    assert district["projects"]["p07"]["precision"].startswith("仅到区（下陆区）")
+
+
+def test_every_project_carries_its_places_with_entry_precision_and_reason(sample_map):
+    projects = app_data(sample_map)["projects"]
+    (place,) = projects["p06"]["places"]
+    assert place["mention"] == "磁湖西" and place["id"] == "g-磁湖"
+    assert place["precision"].startswith("精确位置")
+    assert place["reason"] == "derived from a parent feature"  # not a known code: kept as is
+    assert [p["mention"] for p in projects["p03"]["places"]] == ["团城山"]
+    assert projects["p07"]["places"][0]["precision"] == "未定位"
 
 
 def test_exact_point_is_a_solid_pin_without_an_area(sample_map):
@@ -136,12 +169,12 @@ def test_area_point_gets_one_dashed_circle_per_place_and_a_pin_per_project(sampl
 
 def test_pins_sit_in_a_marker_cluster_per_category(sample_map):
     for group in groups(sample_map):
-        clusters = [c for c in group._children.values() if isinstance(c, MarkerCluster)]
+        clusters = [c for c in group._children.values() if isinstance(c, PinCluster)]
         assert len(clusters) <= 1
         for element in descendants(group):
             if isinstance(element, folium.GeoJson):
                 kinds = {f["properties"]["kind"] for f in element.data["features"]}
-                in_cluster = isinstance(element._parent, MarkerCluster)
+                in_cluster = isinstance(element._parent, PinCluster)
                 assert kinds == ({"pin"} if in_cluster else {"shape"})
     assert len(features(sample_map, "pin")) == 5
 
@@ -155,15 +188,23 @@ def test_pins_of_different_categories_on_one_spot_fan_out(sample_map):
 
 
 def test_search_indexes_every_project_and_resolved_place_under_a_unique_label(sample_map):
-    search = next(c for c in sample_map._children.values() if isinstance(c, ProjectSearch))
-    records = [f["properties"] for f in search.layer.data["features"]]
+    records = app_data(sample_map)["search"]
     labels = [r["label"] for r in records]
     assert len(labels) == len(set(labels))
     assert {"kind": "place", "label": "团城山"}.items() <= next(
         r for r in records if r["label"] == "团城山").items()  # fmt: skip
     assert {r["ref"] for r in records if r["kind"] == "project"} == {f"p0{i}" for i in range(1, 9)}
     assert "老下陆片" not in labels
-    assert search.layer.show is False
+    place = next(r for r in records if r["label"] == "团城山")
+    assert place["latlng"] == [30.20192, 115.02868]
+
+
+def test_repeated_labels_are_numbered_in_one_pass():
+    records = [{"label": label} for label in ["甲", "甲", "甲 (2)", "甲", "", None]]
+    assert [r["label"] for r in _unique_labels(records)] == [
+        "甲", "甲 (2)", "甲 (2) (2)", "甲 (3)", "(无名)", "(无名) (2)"]  # fmt: skip
+    many = _unique_labels([{"label": "乙"} for _ in range(5000)])
+    assert len({r["label"] for r in many}) == 5000 and many[-1]["label"] == "乙 (5000)"
 
 
 def test_popup_data_marks_the_place_mentions(sample_map):
@@ -172,6 +213,10 @@ def test_popup_data_marks_the_place_mentions(sample_map):
     assert "".join(text for text, _ in project["segments"]) == HOSTILE_SENTENCE
     assert project["precision"] == "精确位置 · exact site"
     assert project["status"] == "在建"
+
+
+def test_every_reason_has_chinese_words():
+    assert set(REASON_WORDS) == set(REASONS)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +243,7 @@ def test_unresolved_names_are_listed_once_with_a_count(sample_map):
 def test_page_lists_report_facts_and_every_project(sample_map):
     data = app_data(sample_map)
     assert data["report"] == {"title": "黄石市下陆区人民政府工作报告（2022年12月28日）",
-                              "issuer": "下陆区", "date": "2022-12-28",
+                              "issuer": "下陆区", "level": "区", "date": "2022-12-28",
                               "source": "xialu-sample.txt"}  # fmt: skip
     assert data["order"] == [f"p0{i}" for i in range(1, 9)]
     other = next(c for c in data["categories"] if c["id"] == "other")
@@ -238,19 +283,35 @@ def test_page_title_is_escaped():
 
 
 def test_folium_assets_the_map_does_not_use_are_dropped(sample_html):
-    for unused in ("jquery", "bootstrap", "fontawesome", "awesome-markers", "glyphicons"):
+    for unused in ("jquery", "bootstrap", "fontawesome", "awesome-markers", "glyphicons",
+                   "leaflet-search"):  # fmt: skip
         assert unused not in sample_html
-    assert "leaflet@" in sample_html and "leaflet-search" in sample_html
+    assert "leaflet@" in sample_html and "leaflet.markercluster" in sample_html
 
 
-def test_amap_draws_in_gcj02(sample_result):
+def test_no_module_of_folium_plugins_is_imported():
+    code = (
+        "import sys\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from conftest import build_sample_result\n"
+        "from projectmap.render import map_html, render_map\n"
+        "map_html(render_map(build_sample_result()))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('folium.plugins')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_basemap_is_offered_and_the_chosen_one_shown_first(sample_result):
+    bases = app_data(render_map(sample_result, basemap="amap"))["basemaps"]
+    assert [(b["id"], b["datum"], b["shown"]) for b in bases] == [
+        ("osm", "wgs84", False), ("outline", "wgs84", False), ("amap", "gcj02", True)]  # fmt: skip
+    assert "autonavi.com" in bases[2]["tiles"][0]["url"] and bases[1]["tiles"] == []
+
+
+def test_the_page_data_stays_in_wgs84_on_amap(sample_result):
     m = render_map(sample_result, basemap="amap")
-    shifted = from_wgs84(Point(114.95, 30.175), "gcj02")
-    lon, lat = pin(m, "p02")["geometry"]["coordinates"]
-    assert (lon, lat) == pytest.approx((shifted.x, shifted.y), abs=2e-6)
-    assert 0.004 < lon - 114.95 < 0.007 and -0.004 < lat - 30.175 < -0.001
-    assert "autonavi.com" in next(c for c in m._children.values()
-                                  if isinstance(c, folium.TileLayer)).tiles  # fmt: skip
+    assert list(pin(m, "p02")["geometry"]["coordinates"]) == [114.95, 30.175]
 
 
 def test_export_geometry_is_left_in_wgs84(sample_result):
@@ -259,12 +320,20 @@ def test_export_geometry_is_left_in_wgs84(sample_result):
 
 
 def test_tianditu_uses_the_key_for_vector_and_label_tiles(sample_result):
-    m = render_map(sample_result, basemap="tianditu", tianditu_key="abc123")
-    tiles = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
-    assert [("vec_w" in t.tiles, "cva_w" in t.tiles) for t in tiles] == [(True, False),
-                                                                         (False, True)]  # fmt: skip
-    assert all("tk=abc123" in t.tiles and "天地图" in t.options["attribution"] for t in tiles)
+    m = render_map(sample_result, basemap="tianditu", tianditu_key="a b&c")
+    bases = app_data(m)["basemaps"]
+    (tianditu,) = [b for b in bases if b["id"] == "tianditu"]
+    tiles = tianditu["tiles"]
+    kinds = [("vec_w" in t["url"], "cva_w" in t["url"]) for t in tiles]
+    assert kinds == [(True, False), (False, True)]
+    assert all("tk=a%20b%26c" in t["url"] and "天地图" in t["attribution"] for t in tiles)
+    assert tianditu["shown"] and tianditu["datum"] == "wgs84"
     assert list(pin(m, "p02")["geometry"]["coordinates"]) == [114.95, 30.175]
+
+
+def test_tianditu_is_offered_whenever_a_key_is_given():
+    assert "tianditu" not in [b["id"] for b in base_layers("osm", None)]
+    assert "tianditu" in [b["id"] for b in base_layers("osm", "k")]
 
 
 @pytest.mark.parametrize("key", [None, "", "  "])
@@ -275,7 +344,7 @@ def test_tianditu_without_a_key_is_a_clear_error(sample_result, key):
 
 
 def test_unknown_basemap_is_an_error(sample_result):
-    with pytest.raises(MapError, match="osm, tianditu, amap"):
+    with pytest.raises(MapError, match="osm, outline, tianditu, amap"):
         render_map(sample_result, basemap="google")
 
 
@@ -297,11 +366,13 @@ def test_detailed_region_outline_is_simplified_and_the_page_stays_small(sample_r
     assert len(map_html(render_map(result)).encode("utf-8")) < SIZE_LIMIT
 
 
-def test_offline_page_inlines_every_script_and_stylesheet(sample_result):
-    page = map_html(render_map(sample_result), offline=True)
+def test_the_page_inlines_every_script_and_stylesheet_by_default(sample_result):
+    page = map_html(render_map(sample_result))
     assert not re.search(r'<(?:script|link)\b[^>]*\b(?:src|href)="(?:https?:)?//', page)
-    for code in ("L.Control.Search", "L.MarkerClusterGroup", "leaflet-control-layers"):
+    for code in ("L.MarkerClusterGroup", "leaflet-control-layers", "projectmapApp"):
         assert code in page
+    linked = map_html(render_map(sample_result), cdn=True)
+    assert re.search(r'<script src="https://cdn', linked)
 
 
 def test_offline_without_folium_offline_is_a_clear_error(sample_map, monkeypatch):
@@ -310,7 +381,7 @@ def test_offline_without_folium_offline_is_a_clear_error(sample_map, monkeypatch
 
     monkeypatch.setattr(_mapassets.importlib, "import_module", missing)
     with pytest.raises(MapError, match="folium-offline"):
-        map_html(sample_map, offline=True)
+        map_html(sample_map)
 
 
 def test_offline_asset_lookup():
@@ -328,14 +399,12 @@ def test_empty_result_still_renders():
     )
     m = render_map(empty)
     assert groups(m) == []
-    assert isinstance(list(m._children.values())[-1], folium.LayerControl)
     assert app_data(m)["order"] == [] and "下陆区" in map_html(m)
 
 
 def test_region_without_outline_fits_the_drawn_projects(sample_result):
     m = render_map(with_region(sample_result, None))
-    fit = next(c for c in m._children.values() if isinstance(c, folium.FitBounds))
-    (south, west), (north, east) = fit.bounds
+    (south, west), (north, east) = app_data(m)["bounds"]
     assert (west, south, east, north) == pytest.approx((114.93, 30.175, 115.05, 30.215))
     assert not any(isinstance(c, folium.GeoJson) and "边界" in c.layer_name
                    for c in m._children.values())  # fmt: skip
@@ -343,7 +412,7 @@ def test_region_without_outline_fits_the_drawn_projects(sample_result):
 
 def test_page_data_counts_categories_present(sample_result):
     data = map_data(sample_result)
-    rows = page_data(sample_result, data)["categories"]
+    rows = page_data(sample_result, data, [])["categories"]
     assert {c["id"]: (c["count"], c["mapped"]) for c in rows} == {
         "industry": (1, 1), "infrastructure": (2, 2), "urban_renewal": (2, 2),
         "environment": (1, 1), "public_services": (1, 1), "other": (1, 0),

@@ -37,6 +37,7 @@ def test_every_place_has_a_reason_and_unresolved_ones_are_kept(sample_build):
     assert places["reason"].notna().all() and places["explanation"].str.len().gt(10).all()
     assert set(places.loc[places["geometry"].isna(), "reason"]) <= {
         "named_after_elsewhere",
+        "larger_area",
         "outside_region",
     }
 

@@ -43,12 +43,23 @@ def _row(change: Change) -> dict[str, Any]:
     }
 
 
+#: First characters that make a spreadsheet read a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def inert(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def compare_csv(comparison: Comparison) -> str:
-    """One row per project of either report."""
+    """One row per project of either report; report text never reads as a formula."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_row(c) for c in comparison.changes)
+    writer.writerows({k: inert(v) for k, v in _row(c).items()} for c in comparison.changes)
     return buffer.getvalue()
 
 
@@ -128,8 +139,20 @@ def map_page(comparison: Comparison) -> str:
     return compare_map(comparison).get_root().render()
 
 
+def compare_json(comparison: Comparison) -> str:
+    """The folder's record: what was compared, the counts, and the files written."""
+    data = {
+        "old": comparison.old,
+        "new": comparison.new,
+        "counts": comparison.counts(),
+        "files": sorted(FILES),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
 FILES: dict[str, Callable[[Comparison], str]] = {
     "compare.csv": compare_csv,
     "compare.geojson": compare_geojson,
     "map.html": map_page,
+    "compare.json": compare_json,
 }

@@ -1,29 +1,25 @@
-"""Atomic file and folder writes: readers see the old content or the new, never a mix.
+"""Files in and out: atomic writes, and reads of regular files only, within a size limit.
 
-A file is written to a temporary name beside it and renamed into place; a build's
-folder is written as a hidden staging folder beside the target and swapped in
-whole. A build killed midway (even by SIGKILL) leaves at most hidden leftovers
-named after its process id, which the next build of the same folder tidies up:
-staging folders are removed, and a previous folder that was moved aside but not
-yet replaced is put back.
+A file is written to a hidden temporary name beside it (``.NAME.<hex>.tmp.SUFFIX``,
+a name every loader skips) and renamed into place; the temporary file is
+removed on any exception or interrupt. Output folders are in
+:mod:`projectmap._outdir`.
+
+A file is read only when it is a regular file: a FIFO, a device or a socket
+would block or never end, so it is refused by name before it is opened for
+reading, and a file is never read past its size limit.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import secrets
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from projectmap.errors import OutputError
-
-#: Files that mark a folder as an earlier output (of ``build`` or ``compare``): a
-#: non-empty folder holding none of them is never replaced (``--output ~``).
-OUTPUT_MARKS = frozenset({"projects.geojson", "compare.geojson"})
+from projectmap.errors import OutputError, ProjectmapError
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -39,7 +35,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     OutputError
         When the folder or the file cannot be written (no permission, disk full).
     """
-    with atomic_path(path) as tmp, _output_errors(path), open(tmp, "xb") as handle:
+    with atomic_path(path) as tmp, output_errors(path), open(tmp, "xb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -58,12 +54,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
     OutputError
         When the folder cannot be made or the file cannot be renamed into place.
     """
-    with _output_errors(path):
+    with output_errors(path):
         path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.{secrets.token_hex(6)}.tmp{path.suffix}")
     try:
         yield tmp
-        with _output_errors(path):
+        with output_errors(path):
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
     finally:
@@ -72,7 +68,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def _output_errors(path: Path) -> Iterator[None]:
+def output_errors(path: Path) -> Iterator[None]:
+    """Turn an ``OSError`` of the block into an :class:`OutputError` naming ``path``."""
     try:
         yield
     except OutputError:
@@ -84,104 +81,62 @@ def _output_errors(path: Path) -> Iterator[None]:
         ) from exc
 
 
-@contextmanager
-def staged_folder(target: Path) -> Iterator[Path]:
-    """Yield an empty staging folder that replaces ``target`` only on success.
+_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}  # fmt: skip
 
-    On any exception, or an interrupt, the staging folder is removed and
-    ``target`` keeps its previous content (or stays absent). Leftovers of an
-    earlier build of ``target`` that was killed are tidied first. A folder that
-    holds other things than an earlier output (``-o ~``, a folder with a log in
-    it) is never replaced: the new files are moved into it beside what it holds.
+
+def read_regular(path: Path, *, max_bytes: int, kind: type[ProjectmapError]) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; never blocks on a FIFO or device.
+
+    The file is opened without blocking and checked to be a regular file
+    before it is read; it is read at most ``max_bytes + 1`` bytes far.
 
     Raises
     ------
-    OutputError
-        When the staging folder cannot be made or swapped in.
+    ProjectmapError
+        Of class ``kind``, naming the file, when it is missing, unreadable, not
+        a regular file or over the limit.
     """
-    target = target.absolute()
-    with _output_errors(target):
-        _check_target(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tidy_leftovers(target)
-        prefix = f".{target.name}.stage-{os.getpid()}-"
-        stage = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
-        os.chmod(stage, 0o755)  # mkdtemp makes it private; outputs are readable like their files
     try:
-        yield stage
-        with _output_errors(target):
-            _swap(stage, target)
-    finally:
-        if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise kind(f"{path}: no such file; check the path") from None
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise kind(f"{path}: cannot be read ({reason}); check its permissions") from exc
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise kind(f"{path}: is {what}, not a regular file; pass a file")
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise kind(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > max_bytes:
+        raise kind(f"{path}: is over the {max_bytes / 1e6:g} MB limit")
+    return data
 
 
-def _check_target(target: Path) -> None:
-    """Refuse a file, or a path with no folder name, as the place for outputs."""
-    if not target.name:
-        raise OutputError(f"{target}: is not a folder projectmap can write; pass --output DIR")
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: is a file; pass a folder for the outputs with --output")
-
-
-def _is_output(folder: Path) -> bool:
-    """Whether a folder is an earlier output (or empty): one projectmap may replace whole."""
-    return not any(folder.iterdir()) or any((folder / m).is_file() for m in OUTPUT_MARKS)
-
-
-def _swap(stage: Path, target: Path) -> None:
-    """Move ``target`` aside, move ``stage`` in, drop the old one; or put the old one back."""
-    if not target.exists():
-        os.replace(stage, target)
-        return
-    if not _is_output(target):
-        _move_into(stage, target)
-        return
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(target, old)
-    try:
-        os.replace(stage, target)
-    except BaseException:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _move_into(stage: Path, target: Path) -> None:
-    """Move the staged files into a folder that holds other things, keeping those."""
-    for entry in sorted(stage.iterdir()):
-        destination = target / entry.name
-        if destination.is_dir() and not destination.is_symlink():
-            shutil.rmtree(destination)
-        os.replace(entry, destination)
-
-
-def tidy_leftovers(target: Path) -> None:
-    """Remove what killed builds of ``target`` left beside it; restore a folder moved aside.
-
-    Only leftovers of processes that no longer run are touched, so a build
-    running at the same time keeps its staging folder.
-    """
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.(stage|old)-(\d+)(?:-.*)?")
-    for leftover in sorted(target.parent.iterdir()):
-        match = pattern.fullmatch(leftover.name)
-        if match is None or not leftover.is_dir() or _running(int(match[2])):
+def is_one_of(path: Path, others: Iterable[Path]) -> bool:
+    """Whether ``path`` is the same file as one of ``others`` (a link or another name too)."""
+    for other in others:
+        try:
+            if os.path.samefile(path, other):
+                return True
+        except OSError:
             continue
-        if match[1] == "old" and not target.exists():
-            os.replace(leftover, target)  # killed between moving the old folder aside and in
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
+    return False
 
 
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` may still run (own process and Windows: assume so)."""
-    if pid == os.getpid() or os.name == "nt":
-        return True  # os.kill(pid, 0) would send Ctrl-C on Windows
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # alive, but another user's
-    return True
+def staged_folder(
+    target: Path, *, record: str = "report.json", inputs: Sequence[Path] = ()
+) -> AbstractContextManager[Path]:
+    """An output folder written whole: see :func:`projectmap._outdir.staged_folder`.
+
+    Output folders live in :mod:`projectmap._outdir`, which builds on this module;
+    this is where the pipeline has always taken them from.
+    """
+    from projectmap._outdir import staged_folder as staged
+
+    return staged(target, record=record, inputs=inputs)

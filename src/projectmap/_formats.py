@@ -9,13 +9,12 @@ the same offsets whatever file it came in.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from projectmap._docx import docx_text
 from projectmap._pdf import pdf_text
 from projectmap.errors import InputError
 
@@ -69,53 +68,6 @@ def read_text(path: Path, data: bytes, decode: Callable[..., str]) -> str:
     return raw
 
 
-# --- Word ----------------------------------------------------------------------------------
-
-
-def docx_text(data: bytes, *, name: str) -> str:
-    """The paragraphs and table rows of a Word file's body, in order, one a line.
-
-    Table cells are separated by a tab; a merged cell counts once.
-
-    Raises
-    ------
-    InputError
-        When the file is not a Word document.
-    """
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        if "word/document.xml" not in zipfile.ZipFile(io.BytesIO(data)).namelist():
-            raise InputError(f"{name}: is a ZIP archive but not a Word file; unzip it first")
-        document = docx.Document(io.BytesIO(data))
-        return "\n".join(_docx_lines(document))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError) as exc:
-        if isinstance(exc, InputError):
-            raise
-        raise InputError(f"{name}: is not a readable Word file ({type(exc).__name__})") from exc
-
-
-def _docx_lines(document: Any) -> Iterator[str]:
-    from docx.table import Table
-
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            yield from _table_rows(block)
-        else:
-            yield block.text
-
-
-def _table_rows(table: Any) -> Iterator[str]:
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
-                cells.append(" ".join(cell.text.split()))
-        yield "\t".join(cells)
-
-
 # --- HTML ----------------------------------------------------------------------------------
 
 
@@ -153,7 +105,7 @@ def html_to_text(markup: str) -> str:
     parts: list[str] = []
     _emit(root, parts)
     text = "".join(parts)
-    title = " ".join((root.findtext(".//title") or "").split())
+    title = " ".join((root.findtext("head/title") or "").split())
     if _REPORT in title and _REPORT not in text[:2000]:
         text = f"{title}\n{text}"  # the page's only title says whose report it is
     return text
@@ -174,7 +126,7 @@ def _emit(element: Any, parts: list[str]) -> None:
 def _dropped(element: Any, tag: str) -> bool:
     if tag in {"html", "body"} or element.find(".//h1") is not None:
         return False
-    if tag in _SKIP_TAGS:
+    if tag in _SKIP_TAGS or tag == "title":  # a <title> in the body holds raw markup as text
         return True
     marks = f"{element.get('class', '')} {element.get('id', '')}"
     return bool(_NAV_MARK.search(marks)) or _mostly_links(element)

@@ -50,6 +50,8 @@ class ProjectRules:
     count_start: re.Pattern[str]
     aggregate_heads: tuple[str, ...]
     pronoun_starts: tuple[str, ...]
+    slogan: re.Pattern[str]
+    build_verbs: tuple[str, ...]
 
     @classmethod
     def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
@@ -91,6 +93,8 @@ class ProjectRules:
             count_start=re.compile(data["count_start"]),
             aggregate_heads=longest_first("aggregate_heads"),
             pronoun_starts=longest_first("pronoun_starts"),
+            slogan=re.compile(data["slogan"]),
+            build_verbs=longest_first("build_verbs"),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -252,6 +256,8 @@ class ProjectRules:
             return True
         if name.endswith(self.aggregate_heads) or name.startswith(self.pronoun_starts):
             return True
+        if self.slogan.search(name):
+            return True  # 防止出现“半拉子”工程, 建立…“交流联系通道”
         rest = name[: len(name) - len(self.head_run(name))]
         if (
             len(rest) <= 6
@@ -265,7 +271,10 @@ class ProjectRules:
     def amount_after(self, rest: str) -> str | None:
         """A quantity right after a name (口袋公园|10个), not one further on (…等18个项目)."""
         match = self.quantity.match(rest)
-        return match.group() if match else None
+        if match:
+            return match.group()
+        invest = self.investment.match(rest)
+        return self.amount(invest.group()) if invest else None  # 甲项目|总投资25亿元
 
     def counts_projects(self, name: str, amount: str | None) -> bool:
         """Whether a name counts projects (重点项目86个, 7个技改类项目) instead of naming one."""

@@ -1,5 +1,9 @@
 """The map page's own script and elements, and the inlining of assets for offline maps.
 
+No module of ``folium.plugins`` is imported: importing one runs that package's
+``__init__``, which imports every plugin. :class:`PinCluster` is the few lines of
+Leaflet.markercluster glue this map needs; the search box is ``assets/map.js``'s own.
+
 Private to :mod:`projectmap.render`. Report data enters the page only through
 :func:`script_json`; ``assets/map.js`` then writes it with ``textContent``.
 
@@ -17,7 +21,8 @@ from importlib import resources
 from typing import Any
 
 from branca.element import MacroElement
-from folium.plugins.search import Search
+from folium.elements import JSCSSMixin
+from folium.map import Layer
 from folium.template import Template
 from folium.utilities import JsCode
 
@@ -25,6 +30,8 @@ from projectmap.errors import MapError
 
 _SCRIPT_LINK = re.compile(r'<script src="(?P<url>https?://[^"]+)"></script>')
 _STYLE_LINK = re.compile(r'<link rel="stylesheet" href="(?P<url>https?://[^"]+)"\s*/?>')
+#: Where folium links Leaflet.markercluster from (folium-offline ships these files).
+_MARKERCLUSTER = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
 _REMOTE = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="(?:https?:)?//[^"]+"')
 
 
@@ -75,42 +82,30 @@ class MapApp(MacroElement):
         return f"function (c) {{ return {self.get_name()}.clusterIcon(c, {name}); }}"
 
 
-class ProjectSearch(Search):
-    """Search box over project and place names; the page moves to and opens a hit.
-
-    folium's own template builds result tips with ``innerHTML``; this one passes a
-    ``buildTip`` that writes the name with ``textContent``, and also listens to
-    ``input`` so that text typed through a Chinese input method is searched.
-    """
+class PinCluster(JSCSSMixin, Layer):
+    """A Leaflet.markercluster group for a category's pins, with the category's own icon."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = new L.Control.Search({
-                layer: {{ this.layer.get_name() }},
-                propertyName: {{ this.search_label|tojson }},
-                initial: false, collapsed: false, marker: false, autoType: false,
-                autoResize: false, firstTipSubmit: true,
-                textPlaceholder: {{ this.placeholder|tojson }},
-                textErr: {{ this.text_err|tojson }},
-                textCancel: "取消",
-                position: {{ this.position|tojson }},
-                buildTip: {{ this.app }}.searchTip,
-                moveToLocation: function (latlng) { {{ this.app }}.moveTo(latlng); }
+            var {{ this.get_name() }} = L.markerClusterGroup({
+                showCoverageOnHover: false, maxClusterRadius: 40,
+                iconCreateFunction: {{ this.icon_function }}
             });
-            {{ this._parent.get_name() }}.addControl({{ this.get_name() }});
-            if ({{ this.get_name() }}._input) {
-                L.DomEvent.on({{ this.get_name() }}._input, "input",
-                    {{ this.get_name() }}._handleKeypress, {{ this.get_name() }});
-            }
+            {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
         {% endmacro %}
         """
     )
+    default_js = [("markerclusterjs", f"{_MARKERCLUSTER}/leaflet.markercluster.js")]  # noqa: RUF012
+    default_css = [  # noqa: RUF012
+        ("markerclustercss", f"{_MARKERCLUSTER}/MarkerCluster.css"),
+        ("markerclusterdefaultcss", f"{_MARKERCLUSTER}/MarkerCluster.Default.css"),
+    ]
 
-    def __init__(self, layer: Any, app: MapApp) -> None:
-        super().__init__(layer, search_label="label", placeholder="搜索项目或地名…")
-        self.app = app.get_name()
-        self.text_err = "没有找到"
+    def __init__(self, icon_function: str) -> None:
+        super().__init__(name=None, overlay=True, control=False, show=True)
+        self._name = "PinCluster"
+        self.icon_function = icon_function
 
 
 class Finish(MacroElement):

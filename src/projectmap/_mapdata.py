@@ -1,28 +1,26 @@
 """What the map draws, prepared from a :class:`~projectmap.locate.BuildResult`.
 
-Private to :mod:`projectmap.render`. Geometry is converted here to the datum of
-the basemap (GCJ-02 for AMap tiles) and rounded to 6 decimals; exported files
-never pass through this module. Report strings are not escaped here: they travel
-to the page as JSON and the page writes them with ``textContent``.
+Private to :mod:`projectmap.render`. Geometry stays WGS-84, rounded to 6
+decimals: the page itself shifts what it draws to GCJ-02 while AMap tiles are
+shown. Exported files never pass through this module. Report strings are not
+escaped here: they travel to the page as JSON and the page writes them with
+``textContent``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from projectmap.classify import Classifier
-from projectmap.crs import from_wgs84
+from projectmap._labels import area_names, area_word, precision_words
+from projectmap._mapstyle import Category, categories, missing, text, with_labels_of
 from projectmap.locate import PRECISION_LABELS, BuildResult
 
 Feature = dict[str, Any]
@@ -31,37 +29,8 @@ Feature = dict[str, Any]
 AREA_RADIUS_M = 800
 #: Douglas-Peucker tolerance for the region outline, in degrees (about 30 m).
 REGION_TOLERANCE = 0.0003
-#: Chinese words for the precision codes, shown beside :data:`PRECISION_LABELS`.
-PRECISION_WORDS = {
-    1: "精确位置", 2: "附近或片区", 3: "仅到区县", 4: "仅到省", 5: "估计位置",
-    6: "仅到国家", 7: "不明确", 8: "政府驻地",
-}  # fmt: skip
-#: 24×24 SVG glyphs drawn inside the pins, keyed by the icon names of categories.json.
-ICON_PATHS = {
-    "industry": "M2 21V10l6 3.5V10l6 3.5V3h5v18z",
-    "building": "M3 21V9h7v12zM12 21V3h9v18zM14 6v2h2V6zm3 0v2h2V6zm-3 4v2h2v-2zm3 0v2h2v-2z",
-    "shopping-cart": "M1 5h13v10H1zM15 8h4l3 4v3h-7zM5 16a2 2 0 1 0 .01 0zM18 16a2 2 0 1 0 .01 0z",
-    "road": "M2 9h20v3H2zM4 12h3v9H4zm13 0h3v9h-3zM2 7c5-5 15-5 20 0h-3c-4-3-10-3-14 0z",
-    "home": "M12 2 1 12h3v9h6v-6h4v6h6v-9h3z",
-    "leaf": "M21 2C9 2 3 8 3 15c0 2 .6 4 1.6 5.5L6.5 19c-.6-1-1-2.4-1-4 3.5-4 7.5-6 11.5-7-3.5 2"
-    "-6.5 5-8.5 10 1.2.6 2.7 1 4.5 1C19 19 22 12 21 2z",
-    "heart": "M12 21 3 12a5.5 5.5 0 0 1 9-6.5A5.5 5.5 0 0 1 21 12z",
-}
-_DEFAULT_ICON = "M12 5a7 7 0 1 0 .01 0z"
-_DEFAULT_COLOR = "#636363"
-_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 _DIGITS = 6
 _PIN_OFFSET_PX = 16
-
-
-@dataclass(frozen=True)
-class Category:
-    """How the map shows one project category."""
-
-    id: str
-    label: str
-    color: str
-    icon: str
 
 
 @dataclass(frozen=True)
@@ -79,6 +48,7 @@ class Project:
     precision: int | None
     precision_label: str | None
     geometry: BaseGeometry | None
+    area: str = ""
 
     @property
     def mapped(self) -> bool:
@@ -88,12 +58,26 @@ class Project:
 
 @dataclass
 class CategoryLayer:
-    """The drawn features of one category: area and line shapes, and point pins."""
+    """One category's layer: its projects, and what it draws of them.
+
+    ``shapes`` and ``pins`` are the projects placed to precision 1 or 2;
+    ``areas`` gather the others by the admin area they are known to (``geometry``
+    None: the issuing region), drawn as that area with a count badge at ``anchor``.
+    """
 
     category: Category
+    project_ids: list[str] = field(default_factory=list)
+    mapped_ids: list[str] = field(default_factory=list)
     shapes: list[Feature] = field(default_factory=list)
     pins: list[Feature] = field(default_factory=list)
-    project_ids: list[str] = field(default_factory=list)
+    areas: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """``城市更新 (5)``, or ``城市更新 (5, 3 on map)`` when some are not drawn."""
+        count, mapped = len(self.project_ids), len(self.mapped_ids)
+        shown = f"{count}" if count == mapped else f"{count}, {mapped} on map"
+        return f"{self.category.label} ({shown})"
 
 
 @dataclass(frozen=True)
@@ -107,7 +91,7 @@ class MapData:
     projects : list of Project
         Every project, in report order.
     layers : dict of str to CategoryLayer
-        Categories with at least one drawn project, in category order.
+        Categories with at least one project, in category order.
     region : dict or None
         The simplified outline of the issuing region as a Feature.
     bounds : list or None
@@ -121,43 +105,19 @@ class MapData:
     bounds: list[list[float]] | None
 
 
-def categories() -> dict[str, Category]:
-    """The map's categories by id, with labels and colours from ``rules/categories.json``."""
-    return {
-        c.id: Category(
-            c.id,
-            c.label,
-            c.color if _HEX_COLOR.fullmatch(c.color) else _DEFAULT_COLOR,
-            ICON_PATHS.get(c.icon, _DEFAULT_ICON),
-        )
-        for c in Classifier.load().categories
-    }
-
-
-def map_data(result: BuildResult, *, datum: str = "wgs84") -> MapData:
-    """Prepare a build result for drawing; ``datum`` is ``wgs84`` or ``gcj02``."""
+def map_data(result: BuildResult) -> MapData:
+    """Prepare a build result for drawing."""
     rows = result.projects.to_dict("records")
-    cats = _with_labels_of(rows, categories())
-    projects = [_project(row) for row in rows]
-    layers = _category_layers(projects, cats, datum)
-    region = _region_outline(result.region.geometry, datum)
+    cats = with_labels_of(rows, categories())
+    areas = area_names(result)
+    projects = [_project(row, areas.get(str(row["id"]), result.region.name)) for row in rows]
+    layers = _category_layers(projects, cats)
+    region = _region_outline(result.region.geometry)
+    _add_areas(layers, projects, result.region.geometry)
     return MapData(cats, projects, layers, region, _bounds(region, layers))
 
 
-def _with_labels_of(rows: list[dict[str, Any]], cats: dict[str, Category]) -> dict[str, Category]:
-    """The categories, labelled as the build labelled them; unknown ids get grey and a dot."""
-    for row in rows:
-        cid = text(row.get("category")) or "other"
-        label = text(row.get("category_label"))
-        known = cats.get(cid)
-        if known is None:
-            cats[cid] = Category(cid, label or cid, _DEFAULT_COLOR, _DEFAULT_ICON)
-        elif label and label != known.label:
-            cats[cid] = dataclasses.replace(known, label=label)
-    return cats
-
-
-def _project(row: dict[str, Any]) -> Project:
+def _project(row: dict[str, Any], area: str) -> Project:
     geometry = row.get("geometry")
     return Project(
         id=str(row["id"]),
@@ -171,22 +131,13 @@ def _project(row: dict[str, Any]) -> Project:
         precision=_int(row.get("precision")),
         precision_label=text(row.get("precision_label")),
         geometry=None if geometry is None or geometry.is_empty else geometry,
+        area=area,
     )
-
-
-def text(value: Any) -> str | None:
-    """A cell as a string, or ``None`` for a null."""
-    return None if _missing(value) else str(value)
-
-
-def _missing(value: Any) -> bool:
-    """None, NaN, NaT or pandas' NA (a list or array is never missing)."""
-    return value is None or (np.ndim(value) == 0 and bool(pd.isna(value)))
 
 
 def texts(values: Any) -> Iterator[str]:
     """The non-empty strings of a list-valued cell (nothing for a null)."""
-    if isinstance(values, str) or _missing(values):
+    if isinstance(values, str) or missing(values):
         return
     for value in values:
         item = text(value)
@@ -195,22 +146,19 @@ def texts(values: Any) -> Iterator[str]:
 
 
 def _int(value: Any) -> int | None:
-    return None if _missing(value) else int(value)
+    return None if missing(value) else int(value)
 
 
-def precision_text(code: Any, label: str | None = None) -> str:
-    """The precision in words, Chinese and English: ``精确位置 · exact site``."""
+def precision_text(code: Any, label: str | None = None, area: str = "") -> str:
+    """The precision in words, Chinese and English: ``精确位置 · exact site``.
+
+    Codes 3 and 4 name the ``area``, at its own level: ``仅到区（下陆区） · …``.
+    """
     number = _int(code)
-    words = PRECISION_WORDS.get(number or 0)
     label = label or PRECISION_LABELS.get(number or 0)
-    return " · ".join(t for t in (words, label) if t) or "未定位"
-
-
-def display(geometry: BaseGeometry, datum: str) -> BaseGeometry:
-    """Convert a WGS-84 geometry to the display datum and round it to 6 decimals."""
-    if datum != "wgs84":
-        geometry = from_wgs84(geometry, datum)
-    return rounded(geometry)
+    if number is None:
+        return "未定位"
+    return " · ".join(t for t in (precision_words(number, area), label) if t)
 
 
 def rounded(geometry: BaseGeometry) -> BaseGeometry:
@@ -228,19 +176,68 @@ def _parts(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
 
 
 def _category_layers(
-    projects: list[Project], cats: dict[str, Category], datum: str
+    projects: list[Project], cats: dict[str, Category]
 ) -> dict[str, CategoryLayer]:
     layers: dict[str, CategoryLayer] = {}
     shapes: dict[tuple[str, int, bytes], Feature] = {}
     for project in projects:
-        if not project.mapped or project.geometry is None:
-            continue
         layer = layers.setdefault(project.category, CategoryLayer(cats[project.category]))
         layer.project_ids.append(project.id)
-        for part in _parts(display(project.geometry, datum)):
+        if not project.mapped or project.geometry is None:
+            continue
+        layer.mapped_ids.append(project.id)
+        for part in _parts(rounded(project.geometry)):
             _add_part(layer, shapes, project, part)
     _offset_shared_pins(layers.values())
     return {cid: layers[cid] for cid in cats if cid in layers}
+
+
+def _add_areas(
+    layers: dict[str, CategoryLayer], projects: list[Project], region: BaseGeometry | None
+) -> None:
+    """Gather each category's projects not drawn by the area they lie in, with a badge spot.
+
+    A project with its own polygon (a county named in a city's report) is drawn
+    as that polygon; the others as the region (``geometry`` None). Badges of
+    several categories on one spot get slots 0, 1, … of ``of``, to sit side by side.
+    """
+    slots: dict[bytes, int] = {}
+    placed: list[tuple[bytes, dict[str, Any]]] = []
+    for layer in layers.values():
+        found: dict[bytes, dict[str, Any]] = {}
+        for project in projects:
+            if project.category != layer.category.id or project.mapped:
+                continue
+            own = _own_area(project.geometry, region)
+            area = own if own is not None else region
+            if area is None or area.is_empty:
+                continue
+            key = area.wkb
+            if key not in found:
+                spot = rounded(area.representative_point())
+                found[key] = {"ids": [], "geometry": None if own is None else
+                              mapping(rounded(own.simplify(REGION_TOLERANCE))),
+                              "anchor": [spot.y, spot.x], "slot": slots.get(key, 0),
+                              "level": area_word(project.area, 3)}  # fmt: skip
+                slots[key] = slots.get(key, 0) + 1
+            found[key]["ids"].append(project.id)
+            placed.append((key, found[key]))
+        layer.areas = list(found.values())
+    for key, area in placed:
+        area["of"] = slots[key]
+
+
+def _own_area(geometry: BaseGeometry | None, region: BaseGeometry | None) -> BaseGeometry | None:
+    """A project's own admin area, when it is a polygon other than the region."""
+    if geometry is None or not _polygonal(geometry):
+        return None
+    if region is not None and (geometry.wkb == region.wkb or geometry.equals(region)):
+        return None
+    return geometry
+
+
+def _polygonal(geometry: BaseGeometry | None) -> bool:
+    return geometry is not None and geometry.geom_type in ("Polygon", "MultiPolygon")
 
 
 def _add_part(
@@ -305,14 +302,12 @@ def _offset_shared_pins(layers: Iterable[CategoryLayer]) -> None:
             pin["properties"]["dy"] = round(_PIN_OFFSET_PX * math.sin(angle))
 
 
-def _region_outline(geometry: BaseGeometry | None, datum: str) -> Feature | None:
-    if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        return None
-    if geometry.is_empty:
+def _region_outline(geometry: BaseGeometry | None) -> Feature | None:
+    if not _polygonal(geometry) or geometry is None or geometry.is_empty:
         return None
     simple = geometry.simplify(REGION_TOLERANCE, preserve_topology=True)
     style = {"color": "#333333", "weight": 2, "opacity": 0.8, "dashArray": "8 4", "fill": False}
-    return feature(display(simple, datum), {"kind": "region", "style": style})
+    return feature(rounded(simple), {"kind": "region", "style": style})
 
 
 def _bounds(region: Feature | None, layers: dict[str, CategoryLayer]) -> list[list[float]] | None:

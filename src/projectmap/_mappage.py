@@ -1,4 +1,4 @@
-"""The data the map page reads: report facts, projects, unresolved names, search records.
+"""The data the map page reads: report facts, projects, places, unresolved names, search.
 
 Private to :mod:`projectmap.render`; ``assets/map.js`` documents the shape. Strings
 stay raw here: the page receives them as JSON and writes them with ``textContent``.
@@ -7,63 +7,58 @@ stay raw here: the page receives them as JSON and writes them with ``textContent
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
-
-from projectmap._mapdata import (
-    Feature,
-    MapData,
-    Project,
-    display,
-    feature,
-    precision_text,
-    rounded,
-    text,
-    texts,
-)
+from projectmap._labels import REASON_WORDS, STATUS_WORDS, area_word, region_word
+from projectmap._mapdata import MapData, Project, precision_text, rounded, texts
+from projectmap._mapstyle import text
 from projectmap.locate import BuildResult
 
-STATUS_WORDS = {
-    "planned": "谋划/计划", "starting": "新开工", "under_construction": "在建",
-    "completed": "建成", "unknown": "未注明",
-}  # fmt: skip
 
-
-def page_data(result: BuildResult, data: MapData) -> dict[str, Any]:
-    """The page's data: ``report``, ``categories``, ``projects``, ``order``, ``unresolved``."""
+def page_data(
+    result: BuildResult, data: MapData, basemaps: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """The page's data (its shape is documented in ``assets/map.js``)."""
     report = result.report
-    mapped = {pid for layer in data.layers.values() for pid in layer.project_ids}
+    places = project_places(result)
     return {
         "report": {
             "title": report.title or report.source,
             "issuer": result.region.name,
+            "level": region_word(result),
             "date": report.date,
             "source": report.source,
         },
-        "categories": _categories(data, mapped),
-        "projects": {p.id: _project(p, p.id in mapped) for p in data.projects},
+        "categories": _categories(data),
+        "projects": {p.id: _project(p, places.get(p.id, [])) for p in data.projects},
         "order": [p.id for p in data.projects],
         "unresolved": unresolved(result),
+        "search": search_index(result, data),
+        "basemaps": list(basemaps),
+        "bounds": data.bounds,
     }
 
 
-def _categories(data: MapData, mapped: set[str]) -> list[dict[str, Any]]:
-    """Categories with at least one project, with their counts (all, and on the map)."""
-    rows = []
-    for category in data.categories.values():
-        ids = [p.id for p in data.projects if p.category == category.id]
-        if ids:
-            rows.append({
-                "id": category.id, "label": category.label, "color": category.color,
-                "icon": category.icon, "count": len(ids), "mapped": len(mapped.intersection(ids)),
-            })  # fmt: skip
-    return rows
+def _categories(data: MapData) -> list[dict[str, Any]]:
+    """Categories with at least one project: counts (all, and on the map) and their areas."""
+    return [
+        {
+            "id": c.id,
+            "label": c.label,
+            "color": c.color,
+            "icon": c.icon,
+            "layer": layer.name,
+            "count": len(layer.project_ids),
+            "mapped": len(layer.mapped_ids),
+            "areas": layer.areas,
+        }
+        for c in data.categories.values()
+        if (layer := data.layers.get(c.id)) is not None
+    ]
 
 
-def _project(project: Project, mapped: bool) -> dict[str, Any]:
+def _project(project: Project, places: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "name": project.name,
         "category": project.category,
@@ -71,9 +66,31 @@ def _project(project: Project, mapped: bool) -> dict[str, Any]:
         "amount": project.amount,
         "section": project.section,
         "segments": mark_spans(project.sentence, project.mentions),
-        "precision": precision_text(project.precision, project.precision_label),
-        "mapped": mapped,
+        "precision": precision_text(project.precision, project.precision_label, project.area),
+        "mapped": project.mapped,
+        "level": None if project.mapped else area_word(project.area, 3),
+        "places": places,
     }
+
+
+def project_places(result: BuildResult) -> dict[str, list[dict[str, Any]]]:
+    """Each project's place mentions: the entry each resolved to, its precision and why."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    region = result.region.name
+    for row in result.places.to_dict("records"):
+        kind = text(row.get("type"))
+        area = text(row.get("name")) if kind == "admin" else region
+        reason = text(row.get("reason")) or ""
+        place = {
+            "mention": text(row.get("mention")), "name": text(row.get("name")),
+            "id": text(row.get("gazetteer_id")), "type": kind,
+            "precision": "未定位" if row.get("geometry") is None
+            else precision_text(row.get("precision"), None, area or region),
+            "reason": REASON_WORDS.get(reason, reason), "explanation": text(row.get("explanation")),
+        }  # fmt: skip
+        for pid in texts(row.get("project_ids")):
+            found.setdefault(pid, []).append(place)
+    return found
 
 
 def mark_spans(sentence: str, mentions: Iterable[str]) -> list[tuple[str, bool]]:
@@ -111,36 +128,21 @@ def unresolved(result: BuildResult) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def search_index(result: BuildResult, data: MapData, *, datum: str) -> list[Feature]:
-    """Point records for the search box, each with a unique ``label``: projects, then places."""
-    records = [*_project_records(data), *_place_records(result, datum)]
+def search_index(result: BuildResult, data: MapData) -> list[dict[str, Any]]:
+    """Records for the search box, each with a unique ``label``: projects, then places."""
+    records = [*_project_records(data), *_place_records(result)]
     return _unique_labels(records)
 
 
-def _anchor(feature: Feature) -> BaseGeometry:
-    return rounded(shape(feature["geometry"]).representative_point())
-
-
-def _project_records(data: MapData) -> Iterator[Feature]:
-    """A search record per project: at its first pin or shape, else inside the region."""
-    spots: dict[str, BaseGeometry] = {}
-    for layer in data.layers.values():
-        for pin in layer.pins:
-            spots.setdefault(pin["properties"]["id"], shape(pin["geometry"]))
-        for item in layer.shapes:
-            for pid in item["properties"]["ids"]:
-                spots.setdefault(pid, _anchor(item))
-    fallback = None if data.region is None else _anchor(data.region)
+def _project_records(data: MapData) -> Iterator[dict[str, Any]]:
     for project in data.projects:
-        spot = spots.get(project.id, fallback)
-        if spot is not None:
-            props = {"kind": "project", "label": project.name, "ref": project.id}
-            yield feature(spot, props)
+        yield {"kind": "project", "label": project.name, "ref": project.id}
 
 
-def _place_records(result: BuildResult, datum: str) -> Iterator[Feature]:
-    """A search record per resolved place mention, once per mention as written."""
+def _place_records(result: BuildResult) -> Iterator[dict[str, Any]]:
+    """A record per resolved place mention, once per mention as written, with where it is."""
     seen: set[str] = set()
+    region = result.region.name
     for row in result.places.to_dict("records"):
         mention, geometry = text(row.get("mention")), row.get("geometry")
         if not mention or mention in seen or text(row.get("gazetteer_id")) is None:
@@ -148,30 +150,33 @@ def _place_records(result: BuildResult, datum: str) -> Iterator[Feature]:
         if geometry is None or geometry.is_empty:
             continue
         seen.add(mention)
-        shown = display(geometry, datum)
-        props: dict[str, Any] = {
-            "kind": "place", "label": mention, "name": text(row.get("name")),
-            "type": text(row.get("type")),
-            "precision": precision_text(row.get("precision"), text(row.get("precision_label"))),
-            "ids": list(texts(row.get("project_ids"))),
+        kind = text(row.get("type"))
+        area = (text(row.get("name")) if kind == "admin" else None) or region
+        spot = rounded(geometry.representative_point())
+        record: dict[str, Any] = {
+            "kind": "place", "label": mention, "name": text(row.get("name")), "type": kind,
+            "precision": precision_text(row.get("precision"), text(row.get("precision_label")),
+                                        area),
+            "ids": list(texts(row.get("project_ids"))), "latlng": [spot.y, spot.x],
         }  # fmt: skip
-        if shown.geom_type != "Point":
-            west, south, east, north = shown.bounds
-            props["bounds"] = [[south, west], [north, east]]
-        yield feature(rounded(shown.representative_point()), props)
+        if geometry.geom_type != "Point":
+            west, south, east, north = rounded(geometry).bounds
+            record["bounds"] = [[south, west], [north, east]]
+        yield record
 
 
-def _unique_labels(index: list[Feature]) -> list[Feature]:
-    """Number repeated labels (``名称 (2)``): the search box keys its records by label."""
+def _unique_labels(index: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Number repeated labels (``名称 (2)``), in one pass: the tips show labels only."""
     seen: set[str] = set()
-    last: dict[str, int] = {}  # the number a label was last given: no recount from 1
+    tried: dict[str, int] = {}
     for record in index:
-        label = record["properties"]["label"] or "(无名)"
-        candidate, n = label, last.get(label, 1)
-        while candidate in seen:
-            n += 1
-            candidate = f"{label} ({n})"
+        label = record["label"] or "(无名)"
+        candidate, n = label, tried.get(label, 1)
+        if label in seen:
+            while candidate in seen:
+                n += 1
+                candidate = f"{label} ({n})"
+        tried[label] = n
         seen.add(candidate)
-        last[label] = n
-        record["properties"]["label"] = candidate
+        record["label"] = candidate
     return index

@@ -115,17 +115,21 @@ def _page_lines(number: int, page: Any) -> list[Line]:
 def _runs(page: int, text: str, cm: list[float], tm: list[float], size: float) -> list[_Run]:
     """A piece of text at its place on the page: the text matrix applied through the CTM.
 
-    Text that holds line breaks is taken as lines set one below the other.
+    Text that holds line breaks is taken as lines set one below the other. Text
+    at no finite place (a matrix that overflows, or NaN) is dropped.
     """
     a, b, c, d, e, f = (float(v) for v in cm)
     x = tm[4] * a + tm[5] * c + e
     y = tm[4] * b + tm[5] * d + f
     size = abs(size * math.hypot(tm[2] * a + tm[3] * c, tm[2] * b + tm[3] * d)) or 10.0
-    return [
+    if not all(map(math.isfinite, (x, y, size))):
+        return []  # coordinates that overflow (1e308 scaled up) or are NaN: no place to put it
+    runs = [
         _Run(page, x, y - i * size * 1.2, size, piece)
         for i, piece in enumerate(text.split("\n"))
         if piece.strip()
     ]
+    return [run for run in runs if math.isfinite(run.y)]
 
 
 def _lines(runs: list[_Run]) -> list[Line]:

@@ -8,8 +8,8 @@ is reported and skipped, and the others go on.
 
 from __future__ import annotations
 
-import html
 import multiprocessing
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -17,10 +17,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from urllib.parse import quote
 
 from projectmap._files import write_text_atomic
 from projectmap._formats import REPORT_SUFFIXES
+from projectmap._index import index_html, require_index_replaceable
 from projectmap.errors import InputError, ProjectmapError
 from projectmap.ingest import report_id
 from projectmap.pipeline import BuildOptions, Toolkit, build_to_folder
@@ -86,7 +86,12 @@ def find_reports(paths: Sequence[Path]) -> list[Path]:
         if not path.is_dir():
             found.append(path)
             continue
-        inside = sorted(p for p in path.iterdir() if _is_report_file(p))
+        try:
+            inside = sorted(p for p in path.iterdir() if _is_report_file(p))
+        except OSError as exc:
+            raise InputError(
+                f"{path}: cannot be read ({exc.strerror or exc}); check its permissions"
+            ) from exc
         if not inside:
             kinds = " ".join(REPORT_SUFFIXES)
             raise InputError(f"{path}: holds no report file ({kinds}); pass a folder of reports")
@@ -95,8 +100,9 @@ def find_reports(paths: Sequence[Path]) -> list[Path]:
 
 
 def _is_report_file(path: Path) -> bool:
+    """A report's name; a FIFO or device so named is kept, to be refused by name, not skipped."""
     hidden = path.name.startswith((".", "~$"))  # ~$ marks Word's lock files
-    return path.suffix.lower() in REPORT_SUFFIXES and path.is_file() and not hidden
+    return path.suffix.lower() in REPORT_SUFFIXES and not path.is_dir() and not hidden
 
 
 def folder_names(reports: Sequence[Path]) -> list[str]:
@@ -162,17 +168,33 @@ def run_batch(
     ProjectmapError
         When the toolkit (the gazetteer, the rules) cannot be loaded.
     """
+    index = outdir / INDEX
+    require_index_replaceable(index, reports)
     targets = [outdir / name for name in folder_names(reports)]
     finished = _run_parallel if jobs > 1 and len(reports) > 1 else _run_here
     outcomes: dict[Path, Outcome] = {}
-    for target, outcome in finished(list(zip(reports, targets, strict=True)), options, jobs):
-        outcomes[target] = outcome
-        if progress is not None:
-            progress(outcome)
+    try:
+        for target, outcome in finished(list(zip(reports, targets, strict=True)), options, jobs):
+            outcomes[target] = outcome
+            if progress is not None:
+                progress(outcome)
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(
+            _interrupted(list(outcomes.values()), len(reports), index)
+        ) from None
     ordered = tuple(outcomes[t] for t in targets)
-    index = outdir / INDEX
     write_text_atomic(index, index_html(ordered))
     return Batch(ordered, index)
+
+
+def _interrupted(done: list[Outcome], total: int, index: Path) -> str:
+    """What an interrupted batch wrote: the reports built whole, and what was left as it was."""
+    built = [o.folder for o in done if o.ok]
+    names = f" ({', '.join(built)})" if built else ""
+    return (
+        f"{len(built)} of {total} reports written whole{names}; the others left as they were, "
+        f"and {index} not written"
+    )
 
 
 Work = list[tuple[Path, Path]]
@@ -199,7 +221,20 @@ def _run_parallel(work: Work, options: BuildOptions, jobs: int) -> Iterator[tupl
                 yield target, _result(future, path, target)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
+            yield from _finish_running(futures)  # workers ignore Ctrl-C: let them end whole
             raise
+
+
+def _finish_running(
+    futures: dict[Future[Outcome], tuple[Path, Path]],
+) -> Iterator[tuple[Path, Outcome]]:
+    """The outcomes of the builds still running when the batch was stopped, as they end."""
+    for future, (path, target) in futures.items():
+        if not future.cancelled():
+            try:
+                yield target, _result(future, path, target)
+            except BaseException:  # a build that failed wrote nothing
+                continue
 
 
 def _context() -> BaseContext:
@@ -228,6 +263,7 @@ _worker_toolkit: Toolkit | ProjectmapError | None = None
 
 def _start_worker(options: BuildOptions) -> None:
     global _worker_toolkit
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         toolkit = Toolkit.load(options)
         toolkit.detector  # noqa: B018 - build the tokenizer now, once
@@ -240,44 +276,3 @@ def _build_in_worker(path: Path, target: Path, options: BuildOptions) -> Outcome
     if not isinstance(_worker_toolkit, Toolkit):
         raise _worker_toolkit or RuntimeError("worker started without its toolkit")
     return build_one(path, target, options=options, toolkit=_worker_toolkit)
-
-
-# --- the index page ------------------------------------------------------------------------
-
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
-    "td,th{border:1px solid #ccc;padding:.3em .6em}td.n{text-align:right}"
-    "tr.failed td{background:#fdecea}"
-)
-
-
-def index_html(outcomes: Sequence[Outcome]) -> str:
-    """The batch's index page: one row per report, linking its map and data files."""
-    failed = sum(1 for o in outcomes if not o.ok)
-    rows = "\n".join(_index_row(o) for o in outcomes)
-    summary = f"{len(outcomes)} reports, {len(outcomes) - failed} built, {failed} failed"
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>projectmap: {summary}</title><style>{_STYLE}</style></head><body>\n"
-        f"<h1>projectmap</h1>\n<p>{summary}</p>\n<table>\n<tr><th>Report</th><th>Region</th>"
-        "<th>Projects</th><th>Places resolved</th><th>Unresolved</th><th>Files</th></tr>\n"
-        f"{rows}\n</table>\n</body></html>\n"
-    )
-
-
-def _index_row(outcome: Outcome) -> str:
-    name = html.escape(outcome.source.name)
-    if not outcome.ok:
-        error = html.escape(outcome.error or "")
-        return f'<tr class="failed"><td>{name}</td><td colspan="5">failed: {error}</td></tr>'
-    base = quote(outcome.folder)
-    files = " ".join(
-        f'<a href="{html.escape(f"{base}/{f}")}">{f}</a>'
-        for f in ("projects.geojson", "places.geojson", "projects.csv", "unresolved.csv")
-    )
-    return (
-        f'<tr><td><a href="{html.escape(f"{base}/map.html")}">{name}</a></td>'
-        f"<td>{html.escape(outcome.region)}</td><td class=n>{outcome.projects}</td>"
-        f"<td class=n>{outcome.resolved}</td><td class=n>{outcome.unresolved}</td>"
-        f"<td>{files}</td></tr>"
-    )

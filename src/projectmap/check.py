@@ -22,9 +22,16 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 from shapely.validation import explain_validity
 
+from projectmap._files import read_regular
 from projectmap.crs import bd09_to_wgs84, distance_m, gcj02_to_wgs84, normalize_crs
 from projectmap.errors import CrsError, GazetteerError
-from projectmap.gazetteer import Entry, Gazetteer, entry_from_feature, gazetteer_files
+from projectmap.gazetteer import (
+    MAX_FILE_BYTES,
+    Entry,
+    Gazetteer,
+    entry_from_feature,
+    gazetteer_files,
+)
 
 Level = Literal["error", "warning"]
 
@@ -114,11 +121,15 @@ def summarize(problems: list[Problem]) -> str:
 
 def _read_file(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_regular(path, max_bytes=MAX_FILE_BYTES, kind=GazetteerError).decode("utf-8")
+    except GazetteerError as exc:
+        return [], [_error(name, None, str(exc).replace(str(path), name, 1))]
+    except UnicodeDecodeError as exc:
         return [], [_error(name, None, f"{name}: cannot be read ({exc}); save it as UTF-8")]
     try:
         data = json.loads(text)
+    except RecursionError:
+        return [], [_error(name, None, f"{name}: is nested too deeply to be a gazetteer file")]
     except json.JSONDecodeError as exc:
         if text.startswith('{"type":"FeatureCollection","features":[\n'):
             return _read_lines(text, name)
@@ -127,6 +138,8 @@ def _read_file(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         message = f"{name}: expected a GeoJSON FeatureCollection (see gazetteer/README.md)"
         return [], [_error(name, None, message)]
+    if not isinstance(data.get("features") or [], list):
+        return [], [_error(name, None, f"{name}: field 'features' is not a list of Features")]
     features = enumerate(data.get("features") or [], start=1)
     return _entries(((f"{name}:feature {n}", f) for n, f in features), name)
 
@@ -141,6 +154,8 @@ def _read_lines(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
             continue
         try:
             features.append((f"{name}:line {number}", json.loads(line)))
+        except RecursionError:
+            problems.append(_error(name, None, f"{name}: line {number}: is nested too deeply"))
         except json.JSONDecodeError as exc:
             match = _ID_IN_LINE.search(line)
             entry = match.group(1) if match else None

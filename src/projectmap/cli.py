@@ -9,38 +9,46 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from projectmap._console import one_line, safe_streams, stop_signals_as_interrupts
 from projectmap.errors import ProjectmapError
 
 if TYPE_CHECKING:
     from projectmap.pipeline import BuildOptions
 
-DEFAULT_GAZETTEER = Path("gazetteer")
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return its exit status."""
+    """Run the command line and return its exit status.
+
+    Everything printed has its control characters escaped and survives any
+    locale; Ctrl-C (or SIGTERM) exits with status 130 and one line saying what
+    was written.
+    """
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF's text is still read
-    parser = _parser()
-    args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 2
-    try:
-        return handler(args)
-    except ProjectmapError as exc:
-        print(f"projectmap: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("projectmap: interrupted; outputs left as they were", file=sys.stderr)
-        return 130
+    with safe_streams(), stop_signals_as_interrupts():
+        parser = _parser()
+        args = parser.parse_args(argv)
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 2
+        try:
+            return handler(args)
+        except ProjectmapError as exc:
+            print(f"projectmap: error: {one_line(str(exc))}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt as exc:
+            said = one_line(str(exc)) or "outputs left as they were"
+            print(f"projectmap: interrupted; {said}", file=sys.stderr)
+            return 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,14 +81,25 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
-def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
+def _gazetteer_option(parser: argparse.ArgumentParser, *, required_folder: bool = True) -> None:
+    default = Path("gazetteer") if required_folder else None
+    where = "./gazetteer" if required_folder else "./gazetteer if present, else built-in"
     parser.add_argument(
-        "--gazetteer",
-        type=Path,
-        default=DEFAULT_GAZETTEER,
-        metavar="DIR",
-        help="gazetteer folder (default: ./gazetteer)",
-    )
+        "--gazetteer", type=Path, default=default, metavar="DIR",
+        help=f"gazetteer folder (default: {where})",
+    )  # fmt: skip
+
+
+def _say_gazetteer(options: BuildOptions) -> None:
+    """One line when no gazetteer folder is read: the built-in skeleton is used instead."""
+    from projectmap.pipeline import gazetteer_folder
+
+    if gazetteer_folder(options) is None:
+        print(
+            "projectmap: no gazetteer/ folder here; using the built-in China admin skeleton "
+            "(pass --gazetteer DIR to add your own places)",
+            file=sys.stderr,
+        )
 
 
 # --- build ---------------------------------------------------------------------------------
@@ -111,7 +130,7 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="build N reports at a time, in N processes (default 1)",
     )
-    _gazetteer_option(build)
+    _gazetteer_option(build, required_folder=False)
     build.add_argument(
         "--region",
         metavar="NAME|CODE",
@@ -122,13 +141,16 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "--tianditu-key", metavar="KEY", help="your Tianditu key (--basemap tianditu)"
     )
     build.add_argument(
-        "--offline",
+        "--cdn",
         action="store_true",
-        help="inline the map's JavaScript and CSS so it opens with no network",
+        help="link the map's JavaScript and CSS to public CDNs instead of inlining them",
+    )
+    build.add_argument(
+        "--offline", action="store_true", help="the default (kept for old scripts): no effect"
     )
     build.add_argument(
         "--max-size",
-        type=float,
+        type=_positive_number,
         default=20.0,
         metavar="MB",
         help="largest report accepted, in MB (default 20)",
@@ -146,9 +168,10 @@ def _build(args: argparse.Namespace) -> int:
         region=args.region,
         basemap=args.basemap,
         tianditu_key=args.tianditu_key,
-        offline=args.offline,
+        cdn=args.cdn,
         max_bytes=int(args.max_size * 1_000_000),
     )
+    _say_gazetteer(options)
     if len(args.reports) == 1 and not args.reports[0].is_dir():
         outdir, result = build_to_folder(args.reports[0], args.output, options=options)
         print(summary(result, outdir))
@@ -181,6 +204,17 @@ def _positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
+
+
+def _positive_number(text: str) -> float:
+    """A finite number above 0 (not ``nan``, ``inf`` or ``-1``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
     return value
 
 
@@ -225,7 +259,7 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
         help="where compare.csv, compare.geojson and map.html go "
         "(default: outputs/compare-<old-id>-<new-id>)",
     )
-    _gazetteer_option(compare)
+    _gazetteer_option(compare, required_folder=False)
     compare.add_argument(
         "--region", metavar="NAME|CODE", help="the issuing area of both, when titles do not say"
     )
@@ -239,9 +273,10 @@ def _compare(args: argparse.Namespace) -> int:
 
     _quiet_jieba()
     options = BuildOptions(gazetteer=args.gazetteer, region=args.region)
+    _say_gazetteer(options)
     comparison = compare_reports(args.old, args.new, options=options)
     outdir = args.output or Path("outputs") / f"compare-{report_id(args.old)}-{report_id(args.new)}"
-    write_comparison(comparison, outdir)
+    write_comparison(comparison, outdir, inputs=[args.old, args.new])
     counts = ", ".join(f"{n} {status}" for status, n in comparison.counts().items())
     print(f"{comparison.old} -> {comparison.new}: {counts}\n  wrote {outdir}")
     return 0
@@ -287,7 +322,7 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
     )
     fetch.add_argument(
         "--timeout",
-        type=float,
+        type=_positive_number,
         default=180.0,
         metavar="S",
         help="seconds the server may take (default 180)",

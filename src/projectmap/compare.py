@@ -16,18 +16,18 @@ matches none is *dropped*.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from projectmap._files import staged_folder, write_text_atomic
-from projectmap.errors import InputError, RegionError
+from projectmap._compare_read import folder_region, read_projects
+from projectmap._files import write_text_atomic
+from projectmap._outdir import staged_folder
+from projectmap.errors import RegionError
 from projectmap.pipeline import BuildOptions, Toolkit, build
 
 STATUSES = ("new", "continuing", "completed", "dropped")
@@ -63,7 +63,7 @@ class Listed:
             name=str(props["name"]),
             status=str(props.get("status") or "unknown"),
             places=tuple(str(p) for p in props.get("places") or ()),
-            place_ids=tuple(str(p) for p in props.get("place_ids") or ()),
+            place_ids=tuple(str(p) for p in props.get("place_ids") or () if p),
             sentence=str(props.get("sentence") or ""),
             geometry=geometry,
         )
@@ -215,24 +215,10 @@ def read_folder(folder: Path) -> list[Listed]:
     Raises
     ------
     InputError
-        When the folder has no readable ``projects.geojson``.
+        When the folder has no readable ``projects.geojson``, or one whose
+        structure is not what projectmap writes (naming the feature and field).
     """
-    path = folder / "projects.geojson"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        features = data["features"]
-        return [
-            Listed.from_properties(f["properties"], shape(f["geometry"]) if f["geometry"] else None)
-            for f in features
-        ]
-    except FileNotFoundError:
-        raise InputError(
-            f"{folder}: has no projects.geojson; pass a report or an output folder"
-        ) from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError(
-            f"{path}: is not a projects.geojson written by projectmap ({exc})"
-        ) from exc
+    return [Listed.from_properties(props, geometry) for props, geometry in read_projects(folder)]
 
 
 def from_frame(rows: Iterable[dict[str, Any]]) -> list[Listed]:
@@ -287,6 +273,7 @@ def compare_reports(
     for path in (old, new):
         if path.is_dir():
             sides.append(read_folder(path))
+            regions.append(folder_region(path))
             continue
         toolkit = toolkit or Toolkit.load(options)
         result = build(path, options=options, toolkit=toolkit)
@@ -297,11 +284,16 @@ def compare_reports(
     return Comparison(old.name, new.name, tuple(compare(sides[0], sides[1])))
 
 
-def write_comparison(comparison: Comparison, outdir: Path) -> list[Path]:
-    """Write ``compare.csv``, ``compare.geojson`` and ``map.html`` into ``outdir``, atomically."""
+def write_comparison(
+    comparison: Comparison, outdir: Path, *, inputs: Sequence[Path] = ()
+) -> list[Path]:
+    """Write ``compare.csv``, ``compare.geojson``, ``map.html`` and ``compare.json``, atomically.
+
+    ``compare.json`` is the folder's record: the files the comparison wrote.
+    """
     from projectmap._compare_files import FILES
 
-    with staged_folder(outdir) as stage:
+    with staged_folder(outdir, record="compare.json", inputs=inputs) as stage:
         for name, make in FILES.items():
             write_text_atomic(stage / name, make(comparison))
     return [outdir / name for name in FILES]

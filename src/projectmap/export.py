@@ -5,32 +5,32 @@ same on every run and machine: WGS-84 longitude/latitude with at most six
 decimals, counter-clockwise exterior rings, no ``crs`` member, readable
 Chinese, features in text order.
 
-The GeoPackage (layers ``projects`` and ``places``, for QGIS) is written through
-pyogrio with the same geometry; lists are joined with ``、`` as in the CSV. GDAL
-stamps the current time into ``gpkg_contents``; :data:`GPKG_DATE` is stamped
-instead, so two runs with the same GDAL give the same bytes.
+The GeoPackage, for QGIS, holds one layer per geometry type, each with its type
+declared (``projects_points``, ``projects_lines``, ``projects_polygons``, and the
+non-spatial table ``projects_unlocated``; the same for ``places``). It is written
+with ``sqlite3`` (:mod:`projectmap._gpkg`), not GDAL, with the same geometry; lists
+are joined with ``、`` as in the CSV. :data:`GPKG_DATE` is stamped as the layers'
+``last_change`` instead of the clock, so two runs give the same bytes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from projectmap import _gpkg
 from projectmap._files import atomic_path, write_text_atomic
+from projectmap._tables import projects_csv, unresolved_csv
 from projectmap.errors import OutputError
 from projectmap.locate import BuildResult
 
@@ -49,9 +49,17 @@ INTEGER_PROPERTIES = frozenset({"precision", "start", "end"})
 DIGITS = 6
 #: The ``last_change`` time stamped into the GeoPackage instead of the clock.
 GPKG_DATE = "2000-01-01T00:00:00.000Z"
-#: GDAL's configuration is process-wide: threads write GeoPackages one at a time, so that
-#: one thread's restore cannot unset the date while another is writing.
-_GPKG_LOCK = threading.Lock()
+#: The GeoPackage's layer families: the single type each holds, and its declared type.
+GPKG_KINDS = {
+    "points": ("Point", "MultiPoint"),
+    "lines": ("LineString", "MultiLineString"),
+    "polygons": ("Polygon", "MultiPolygon"),
+}
+_MULTI = {
+    "Point": shapely.multipoints,
+    "LineString": shapely.multilinestrings,
+    "Polygon": shapely.multipolygons,
+}
 
 
 def geometry_json(geometry: BaseGeometry | None) -> dict[str, Any] | None:
@@ -104,46 +112,8 @@ def feature_collection(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> st
     return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
 
 
-def _csv(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    value = _plain(value)
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return "" if value is None else value
-
-
-def projects_csv(frame: gpd.GeoDataFrame) -> str:
-    """Projects as CSV with a representative lon/lat for spreadsheets."""
-    header = [*PROJECT_PROPERTIES, "lon", "lat"]
-    rows = []
-    for row in frame.itertuples(index=False):
-        record = row._asdict()
-        point = (
-            record["geometry"].representative_point() if record["geometry"] is not None else None
-        )
-        lonlat = [round(point.x, DIGITS), round(point.y, DIGITS)] if point is not None else ["", ""]
-        rows.append([_cell(record[key]) for key in PROJECT_PROPERTIES] + lonlat)
-    return _csv(rows, header)
-
-
-def unresolved_csv(result: BuildResult) -> str:
-    """Place-like names the gazetteer lacks, with the sentence each came from."""
-    rows = [
-        [_cell(r.mention), _cell(r.reason), _cell(r.sentence), _cell(r.start), _cell(r.end)]
-        for r in result.unresolved.itertuples(index=False)
-    ]
-    return _csv(rows, ["mention", "reason", "sentence", "start", "end"])
-
-
-def gpkg_layer(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> gpd.GeoDataFrame:
-    """A layer for the GeoPackage: typed columns, lists joined with ``、``, GeoJSON's geometry."""
+def gpkg_table(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> pd.DataFrame:
+    """The attributes for the GeoPackage: typed columns, lists joined with ``、``."""
     columns = {
         key: pd.array(
             [_text(v) if key not in INTEGER_PROPERTIES else _plain(v) for v in frame[key]],
@@ -151,52 +121,85 @@ def gpkg_layer(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> gpd.GeoDat
         )
         for key in properties
     }
-    geometry = [_normalized(g) for g in frame.geometry]
-    return gpd.GeoDataFrame(columns, geometry=geometry, crs="EPSG:4326")
+    return pd.DataFrame(columns)
+
+
+def gpkg_layers(
+    frame: gpd.GeoDataFrame, properties: Sequence[str], stem: str
+) -> dict[str, pd.DataFrame]:
+    """One layer per geometry type, named ``{stem}_points`` and so on, plus ``{stem}_unlocated``.
+
+    A row whose geometry mixes types (a point and a road) is in each layer of a
+    type it has, with that type's parts. Rows without geometry are in the
+    non-spatial ``{stem}_unlocated`` table.
+    """
+    table = gpkg_table(frame, properties)
+    normal = [_normalized(g) for g in frame.geometry]
+    layers: dict[str, pd.DataFrame] = {}
+    for kind, (single, _multi) in GPKG_KINDS.items():
+        parts = [_parts_of(g, single) for g in normal]
+        keep = [p is not None for p in parts]
+        layers[f"{stem}_{kind}"] = gpd.GeoDataFrame(
+            table.loc[pd.Series(keep, dtype=bool).to_numpy()].reset_index(drop=True),
+            geometry=[p for p in parts if p is not None],
+            crs="EPSG:4326",
+        )
+    layers[f"{stem}_unlocated"] = table.loc[
+        pd.Series([g is None for g in normal], dtype=bool).to_numpy()
+    ].reset_index(drop=True)
+    return layers
+
+
+def _parts_of(geometry: BaseGeometry | None, single: str) -> BaseGeometry | None:
+    """The parts of one type (``Point``, ``LineString``, ``Polygon``) as a Multi geometry."""
+    if geometry is None:
+        return None
+    parts = [p for p in _flat(geometry) if p.geom_type == single]
+    if not parts:
+        return None
+    return _MULTI[single](parts)
+
+
+def _flat(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
+    for part in shapely.get_parts(geometry):
+        if part.geom_type.startswith("Multi") or part.geom_type == "GeometryCollection":
+            yield from _flat(part)
+        elif not part.is_empty:
+            yield part
 
 
 def _text(value: Any) -> str | None:
     value = _plain(value)
     if isinstance(value, list):
-        return "、".join(str(v) for v in value)
+        return "、".join("" if v is None else str(v) for v in value)
     return None if value is None else str(value)
 
 
 def write_geopackage(result: BuildResult, path: Path) -> None:
-    """Write the ``projects`` and ``places`` layers to a GeoPackage, atomically.
+    """Write projects and places to a GeoPackage, one layer per geometry type, atomically.
+
+    Every spatial layer declares its geometry type (``MULTIPOINT``,
+    ``MULTILINESTRING``, ``MULTIPOLYGON``), so QGIS opens each directly.
 
     Raises
     ------
     OutputError
-        When GDAL cannot write the file.
+        When the file cannot be written.
     """
     layers = {
-        "projects": gpkg_layer(result.projects, PROJECT_PROPERTIES),
-        "places": gpkg_layer(result.places, PLACE_PROPERTIES),
+        **gpkg_layers(result.projects, PROJECT_PROPERTIES, "projects"),
+        **gpkg_layers(result.places, PLACE_PROPERTIES, "places"),
     }
-    with _GPKG_LOCK, atomic_path(path) as tmp, _gdal_config({"OGR_CURRENT_DATE": GPKG_DATE}):
-        for name, layer in layers.items():
-            try:
-                pyogrio.write_dataframe(
-                    layer, tmp, layer=name, driver="GPKG", geometry_type="Unknown",
-                    promote_to_multi=False,
-                )  # fmt: skip
-            except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-                raise OutputError(f"{path}: GDAL cannot write layer {name!r} ({exc})") from exc
-
-
-@contextmanager
-def _gdal_config(options: dict[str, str]) -> Iterator[None]:
-    """Set GDAL configuration options for the block, then restore the earlier values.
-
-    pyogrio has no per-call options; hold ``_GPKG_LOCK`` around the block.
-    """
-    before = {key: pyogrio.get_gdal_config_option(key) for key in options}
-    pyogrio.set_gdal_config_options(options)
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options(before)
+    types = {}
+    for name in layers:
+        kind = GPKG_KINDS.get(name.rsplit("_", 1)[1])
+        if kind is not None:
+            types[name] = kind[1].upper()
+    with atomic_path(path) as tmp:
+        try:
+            _gpkg.write(tmp, layers, types, GPKG_DATE)
+        except sqlite3.Error as exc:
+            raise OutputError(f"{path}: cannot write the GeoPackage ({exc})") from exc
 
 
 def write_data(result: BuildResult, folder: Path) -> list[Path]:
@@ -210,7 +213,7 @@ def write_data(result: BuildResult, folder: Path) -> list[Path]:
     files = {
         "projects.geojson": feature_collection(result.projects, PROJECT_PROPERTIES),
         "places.geojson": feature_collection(result.places, PLACE_PROPERTIES),
-        "projects.csv": projects_csv(result.projects),
+        "projects.csv": projects_csv(result),
         "unresolved.csv": unresolved_csv(result),
     }
     paths = []

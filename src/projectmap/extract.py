@@ -17,7 +17,7 @@ import bisect
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from projectmap._heads import ProjectRules
 from projectmap.detect import Mention
@@ -75,9 +75,12 @@ class ProjectExtractor:
     def extract(
         self, text: str, sentences: Sequence[Sentence], mentions: Sequence[Mention]
     ) -> list[Project]:
-        """Every project in the sentences, in text order, with stable ids."""
+        """Every project in the sentences, in text order, with stable ids.
+
+        A project named again later (甲项目总投资25亿元) is the same project: the
+        repeat is dropped, and gives the first its amount if it had none.
+        """
         projects: list[Project] = []
-        seen: dict[str, int] = {}
         ordered = sorted(mentions, key=lambda m: m.start)
         starts = [m.start for m in ordered]
         carry: tuple[str, str] | None = None  # (section, the last status read in it)
@@ -89,32 +92,42 @@ class ProjectExtractor:
             if carry is None or carry[0] != sentence.section or said is not None:
                 context = f"{sentence.section} {sentence.lead}"
                 carry = (sentence.section, said or self.rules.default_status(context))
-            for cand, status in self._candidates(text, sentence, inside, carry[1]):
-                places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
-                if sentence.is_heading and not places:
-                    continue  # 聚力项目建设, 精准发力招引项目: headings name topics, not projects
-                cand = self._after_de(cand)
-                amount = (
-                    self.rules.amount(cand.name)
-                    or self.rules.investment_before(text, cand.start)
-                    or self.rules.amount_after(_after(text, cand.end))
+            for project in self._in_sentence(text, sentence, inside, carry[1]):
+                _add_or_merge(projects, project)
+        return _with_ids([self._with_later_amount(text, p) for p in projects])
+
+    def _with_later_amount(self, text: str, project: Project) -> Project:
+        """A project's amount from a later sentence about it (甲项目总投资25亿元)."""
+        if project.amount is not None:
+            return project
+        at = text.find(project.name, project.end)
+        while at >= 0:
+            rest = text[at + len(project.name) : at + len(project.name) + 24]
+            invest = self.rules.investment.search(rest.split("。")[0][:16])
+            if invest is not None:
+                return replace(project, amount=self.rules.amount(invest.group()))
+            at = text.find(project.name, at + 1)
+        return project
+
+    def _in_sentence(
+        self, text: str, sentence: Sentence, inside: Sequence[Mention], fallback: str
+    ) -> list[Project]:
+        out = []
+        for cand, status in self._candidates(text, sentence, inside, fallback):
+            places = tuple(m for m in inside if cand.start <= m.start and m.end <= cand.end)
+            if sentence.is_heading and not places:
+                continue  # 聚力项目建设, 精准发力招引项目: headings name topics, not projects
+            cand = self._after_de(cand)
+            amount = (
+                self.rules.amount(cand.name)
+                or self.rules.investment_before(text, cand.start)
+                or self.rules.amount_after(_after(text, cand.end))
+            )
+            if self._accept(cand, concrete=bool(places or amount), amount=amount):
+                out.append(
+                    Project("", cand.name, cand.start, cand.end, sentence, status, amount, places)
                 )
-                if not self._accept(cand, concrete=bool(places or amount), amount=amount):
-                    continue
-                seen[cand.name] = seen.get(cand.name, 0) + 1
-                projects.append(
-                    Project(
-                        id=project_id(cand.name, seen[cand.name]),
-                        name=cand.name,
-                        start=cand.start,
-                        end=cand.end,
-                        sentence=sentence,
-                        status=status,
-                        amount=amount,
-                        places=places,
-                    )
-                )
-        return projects
+        return out
 
     # -- clauses and objects ---------------------------------------------------------------
 
@@ -135,7 +148,11 @@ class ProjectExtractor:
             start += self.rules.frame_cut(clause, _subjects_end(text, start, end, mentions))
             lead = self._lead_length(text[start:end])
             predicate = self.rules.predicate_length(text[start + lead : end])
-            verb = predicate > 0 or self.rules.status(text[start:end]) is not None
+            verb = (
+                predicate > 0
+                or self.rules.status(text[start:end]) is not None
+                or any(w in text[start : start + lead] for w in self.rules.build_verbs)
+            )
             cands = self._objects(text, start + lead, end, mentions, predicate, verb=verb)
             names = [(c.start - at, c.end - at) for c in cands]
             for cand in cands:
@@ -190,7 +207,9 @@ class ProjectExtractor:
         if deng is None and predicate:
             listed = obj[: len(obj) - predicate]  # 发达广场、临沂商城|建成运营
         items = [
-            part for s, e in _split_items(listed, start) for part in self._and_split(text, s, e)
+            part
+            for s, e in _split_items(listed, start)
+            for part in self._and_split(text, s, e, mentions)
         ]
         headed = [self._headed(text, s, e) or self._phased(text, s, e) for s, e in items]
         if all(headed):
@@ -260,12 +279,17 @@ class ProjectExtractor:
         named = sum(any(s <= m.start and m.end <= e for m in mentions) for s, e in items)
         return named * 2 >= len(items)
 
-    def _and_split(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    def _and_split(
+        self, text: str, start: int, end: int, mentions: Sequence[Mention]
+    ) -> list[tuple[int, int]]:
         """``仓前互通和闲林大桥`` is two items; ``修复和补绿工程`` is one."""
         piece = text[start:end]
         for match in re.finditer("和|及|与", piece):
             left = self._headed(text, start, start + match.start())
             right = self._headed(text, start + match.end(), end)
+            if left is None and right is not None and right.strong:
+                named = any(right.start <= m.start and m.end <= right.end for m in mentions)
+                left = self._site(text, start, start + match.start(), mentions) if named else None
             if left is not None and left.strong and right is not None:
                 if not self.rules.specific(right.name):
                     break  # …续建工程和配套设施工程: the second is the first's
@@ -370,7 +394,7 @@ class ProjectExtractor:
         lead = self._lead_length(name)
         if lead and len(name) - lead >= 4:
             name, start = name[lead:], start + lead
-        return _Candidate(name, start, start + len(name), cand.strong)
+        return _Candidate(name, start, max(cand.end, start), cand.strong)
 
     def _accept(self, cand: _Candidate, *, concrete: bool, amount: str | None) -> bool:
         name = cand.name
@@ -421,6 +445,31 @@ def _split_items(listed: str, offset: int) -> list[tuple[int, int]]:
             items.append((offset + start + skip, offset + start + len(part)))
         start += len(part) + 1
     return items
+
+
+def _add_or_merge(projects: list[Project], project: Project) -> None:
+    """Add a project, or fold it into an earlier one it repeats."""
+    for index, earlier in enumerate(projects):
+        if earlier.sentence.start != project.sentence.start and _same_name(earlier, project):
+            if earlier.amount is None and project.amount is not None:
+                projects[index] = replace(earlier, amount=project.amount)
+            return
+    projects.append(project)
+
+
+def _same_name(a: Project, b: Project) -> bool:
+    """Whether two names name one work: equal, or one holds most of the other."""
+    short, long = sorted((a.name, b.name), key=len)
+    return short in long and len(short) >= 4 and len(short) * 5 >= len(long) * 3
+
+
+def _with_ids(projects: list[Project]) -> list[Project]:
+    seen: dict[str, int] = {}
+    out = []
+    for project in projects:
+        seen[project.name] = seen.get(project.name, 0) + 1
+        out.append(replace(project, id=project_id(project.name, seen[project.name])))
+    return out
 
 
 def project_id(name: str, occurrence: int) -> str:

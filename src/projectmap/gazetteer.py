@@ -5,88 +5,30 @@ is a FeatureCollection written one Feature per line so that a diff shows one
 changed entry per line. Every entry has an id, a name, aliases, a feature type,
 a parent id, a geometry in WGS-84 (or none when only the parent is known) and
 its source, licence and source CRS.
+
+An entry is :class:`~projectmap._entry.Entry`; one file is read and checked by
+:mod:`projectmap._layer`; this module loads a folder of them into a
+:class:`Gazetteer` and writes entries back.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import shapely
-from shapely.geometry import mapping, shape
-from shapely.geometry.base import BaseGeometry
 
+from projectmap._entry import ADMIN_LEVELS, FEATURE_TYPES, REQUIRED, Entry
 from projectmap._files import write_text_atomic
+from projectmap._layer import (
+    MAX_FILE_BYTES,
+    entry_from_feature,
+    gazetteer_files,
+    parse_json,
+    read_entries,
+)
 from projectmap.errors import GazetteerError
-
-#: Feature types an entry may carry. Admin units carry an ``admin_level``.
-FEATURE_TYPES = frozenset(
-    {
-        "admin", "township", "community", "village",
-        "road", "bridge", "interchange", "railway", "station", "airport", "port",
-        "mountain", "lake", "river", "water", "park", "plaza", "street",
-        "area", "parcel", "site", "company", "industrial_park", "market", "building",
-    }
-)  # fmt: skip
-
-#: Admin levels: 1 province, 2 prefecture/city, 3 county/district, 4 township, 5 community.
-ADMIN_LEVELS = {1: "province", 2: "city", 3: "county", 4: "township", 5: "community"}
-
-REQUIRED = ("id", "name", "type", "source", "licence", "source_crs")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One named place of the gazetteer."""
-
-    id: str
-    name: str
-    type: str
-    parent: str | None = None
-    aliases: tuple[str, ...] = ()
-    geometry: BaseGeometry | None = None
-    admin_level: int | None = None
-    code: str | None = None
-    source: str = ""
-    licence: str = ""
-    source_crs: str = "WGS-84"
-    notes: str = ""
-    file: str = field(default="", compare=False)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The name followed by every alias."""
-        return (self.name, *self.aliases)
-
-    def to_feature(self) -> dict[str, Any]:
-        """Return the entry as a GeoJSON Feature mapping, in file order."""
-        props: dict[str, Any] = {"id": self.id, "name": self.name}
-        if self.aliases:
-            props["aliases"] = list(self.aliases)
-        props["type"] = self.type
-        props["parent"] = self.parent
-        if self.admin_level is not None:
-            props["admin_level"] = self.admin_level
-        if self.code:
-            props["code"] = self.code
-        props.update(source=self.source, licence=self.licence, source_crs=self.source_crs)
-        if self.notes:
-            props["notes"] = self.notes
-        geometry = None if self.geometry is None else _rounded(mapping(self.geometry))
-        return {"type": "Feature", "properties": props, "geometry": geometry}
-
-
-def _rounded(geo: Any, digits: int = 6) -> Any:
-    if isinstance(geo, float):
-        return round(geo, digits)
-    if isinstance(geo, (list, tuple)):
-        return [_rounded(item, digits) for item in geo]
-    if isinstance(geo, dict):
-        return {key: _rounded(value, digits) for key, value in geo.items()}
-    return geo
 
 
 class Gazetteer(Mapping[str, Entry]):
@@ -155,94 +97,6 @@ class Gazetteer(Mapping[str, Entry]):
         return Gazetteer([*self._entries.values(), *(e for e in extra if e.id not in self)])
 
 
-def entry_from_feature(feature: Mapping[str, Any], *, where: str) -> Entry:
-    """Build an entry from a GeoJSON Feature mapping.
-
-    Raises
-    ------
-    GazetteerError
-        When a required property is missing or the geometry does not parse.
-    """
-    props = feature.get("properties")
-    if feature.get("type") != "Feature" or not isinstance(props, Mapping):
-        raise GazetteerError(f"{where}: expected a GeoJSON Feature with properties")
-    missing = [key for key in REQUIRED if not props.get(key)]
-    if missing:
-        raise GazetteerError(
-            f"{where}: entry {props.get('id') or props.get('name')!r} lacks "
-            f"{', '.join(missing)}; add them (see gazetteer/README.md)"
-        )
-    if props["type"] not in FEATURE_TYPES:
-        raise GazetteerError(
-            f"{where}: entry {props['id']!r} has unknown type {props['type']!r}; "
-            f"use one of {', '.join(sorted(FEATURE_TYPES))}"
-        )
-    geometry = None
-    if feature.get("geometry"):
-        try:
-            geometry = shape(feature["geometry"])
-        except (
-            AttributeError,
-            KeyError,
-            TypeError,
-            ValueError,
-            shapely.errors.ShapelyError,
-        ) as exc:
-            raise GazetteerError(
-                f"{where}: entry {props['id']!r} has a geometry that does not parse ({exc}); "
-                "fix its coordinates or set geometry to null"
-            ) from exc
-    level = props.get("admin_level")
-    return Entry(
-        id=str(props["id"]),
-        name=str(props["name"]),
-        type=str(props["type"]),
-        parent=str(props["parent"]) if props.get("parent") else None,
-        aliases=tuple(str(a) for a in props.get("aliases") or ()),
-        geometry=geometry,
-        admin_level=int(level) if level is not None else None,
-        code=str(props["code"]) if props.get("code") else None,
-        source=str(props["source"]),
-        licence=str(props["licence"]),
-        source_crs=str(props["source_crs"]),
-        notes=str(props.get("notes") or ""),
-        file=where.split(":")[0],
-    )
-
-
-def read_entries(path: Path) -> list[Entry]:
-    """Read one gazetteer file.
-
-    Raises
-    ------
-    GazetteerError
-        When the file is not a GeoJSON FeatureCollection of valid entries.
-    """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GazetteerError(f"{path}: cannot be read ({exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise GazetteerError(
-            f"{path}: line {exc.lineno}: not valid JSON ({exc.msg}); fix that line"
-        ) from exc
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise GazetteerError(f"{path}: expected a GeoJSON FeatureCollection")
-    return [
-        entry_from_feature(feature, where=f"{path.name}:feature {n}")
-        for n, feature in enumerate(data.get("features") or [], start=1)
-    ]
-
-
-def gazetteer_files(directory: Path) -> list[Path]:
-    """The gazetteer files of a folder, in a stable order."""
-    if not directory.is_dir():
-        raise GazetteerError(
-            f"{directory}: no such gazetteer folder; pass --gazetteer DIR with the folder"
-        )
-    return sorted(directory.rglob("*.geojson"))
-
-
 def load_gazetteer(directory: str | Path) -> Gazetteer:
     """Load every ``*.geojson`` file below ``directory`` into a :class:`Gazetteer`.
 
@@ -304,3 +158,10 @@ def write_entries(path: Path, entries: Iterable[Entry]) -> None:
     body = ",\n".join(lines)
     text = '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
     write_text_atomic(path, text)
+
+
+__all__ = [
+    "ADMIN_LEVELS", "FEATURE_TYPES", "MAX_FILE_BYTES", "REQUIRED", "Entry", "Gazetteer",
+    "entry_from_feature", "gazetteer_files", "load_gazetteer", "parse_json", "read_entries",
+    "write_entries",
+]  # fmt: skip

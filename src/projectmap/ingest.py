@@ -1,22 +1,27 @@
 """Read a report file into clean text, and read its title, issuer and date.
 
-Text may come as UTF-8, GB18030/GBK, UTF-16 with a BOM or another encoding
+Text may come as UTF-8, GB18030/GBK, UTF-16 (with a BOM or without) or another encoding
 that charset-normalizer recognises, as a saved HTML page, a Word (``.docx``)
 file or a PDF with a text layer (the readers are in :mod:`projectmap._formats`).
 Site navigation, footers and footnote markers such as ``[14]`` are stripped,
 and every format ends in one layout: one paragraph a line, without indents or
 blank lines, so that a report gives the same offsets whatever file it came in.
-Offsets everywhere else index :attr:`Report.text`.
+Zero-width and bidi control characters and stray byte-order marks are dropped,
+and a report in traditional characters is read as simplified (:mod:`._hant`),
+all before :attr:`Report.text` is made: offsets everywhere else index it.
 """
 
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from projectmap._files import read_regular
 from projectmap._formats import read_text
+from projectmap._hant import simplified
 from projectmap.errors import InputError
 
 #: Default largest report accepted, in bytes.
@@ -26,8 +31,13 @@ _JUNK_LINE = re.compile(
     r"^\s*(导航菜单|首页|上一篇|下一篇|返回顶部|打印本页|关闭窗口|分享到|责任编辑|来源[:：]|"
     r"本文仅代表作者观点|本文地址|留言与评论|验证码|相关阅读|版权所有|Copyright|ICP备)"
 )
-#: Control characters (but tab and line feed) and lone surrogates: dropped by :func:`clean`.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
+#: Dropped by :func:`clean`: control characters (but tab and line feed), lone surrogates,
+#: zero-width characters, stray byte-order marks, bidi controls and the soft hyphen; they
+#: break names apart for matching and would be copied into the outputs.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\u00ad\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u061c]"
+)
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
 _TITLE = re.compile(r"(?P<title>[^\n]{0,60}?政府工作报告[^\n]{0,40})")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
@@ -70,7 +80,7 @@ def read_report(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Report:
     """
     path = Path(path)
     data = _read_bytes(path, max_bytes=max_bytes)
-    text = clean(read_text(path, data, partial(decode, name=path.name)))
+    text = simplified(clean(read_text(path, data, partial(decode, name=path.name))))
     if not text.strip():
         raise InputError(f"{path.name}: holds no readable text; pass a report with text in it")
     title = find_title(text)
@@ -84,22 +94,24 @@ def read_report(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Report:
 
 
 def _read_bytes(path: Path, *, max_bytes: int) -> bytes:
+    """The file's bytes: a regular file only (never a FIFO or device), within the limit."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; check the path") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
-    if path.is_dir():
+        raise InputError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
+    if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path}: is a folder; pass a report file")
-    if size > max_bytes:
+    if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
         raise InputError(
-            f"{path.name}: is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; "
-            "raise it with --max-size MB"
+            f"{path.name}: is {info.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB "
+            "limit; raise it with --max-size MB"
         )
-    if size == 0:
+    data = read_regular(path, max_bytes=max_bytes, kind=InputError)
+    if not data:
         raise InputError(f"{path.name}: is empty; pass a report with text in it")
-    return path.read_bytes()
+    return data
 
 
 def report_id(path: Path) -> str:
@@ -137,6 +149,8 @@ def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
         if data.startswith(bom):
             return _strict(data, codec, name).removeprefix("\ufeff")
     if b"\x00" in data[:4096]:
+        if (text := _utf16_without_bom(data)) is not None:
+            return text
         raise InputError(f"{name}: looks binary (NUL bytes); pass a text, HTML, Word or PDF report")
     if (text := _text_or_none(data, declared)) and _reads_as_chinese(text):
         return text
@@ -156,6 +170,17 @@ def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
             f"{name}: is neither UTF-8 nor GBK/GB18030 text; convert it to UTF-8 and try again"
         )
     return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text in UTF-16 without a byte-order mark, told by where its ASCII's NUL bytes fall."""
+    head = data[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    if len(data) % 2 or max(even, odd) < 4 * min(even, odd) + 1:
+        return None
+    text = _text_or_none(data, codec)
+    return text if text is not None and _reads_as_chinese(text) else None
 
 
 def _cut_short(data: bytes) -> bool:

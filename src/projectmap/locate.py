@@ -5,7 +5,8 @@ GeoDataFrames (WGS-84, EPSG:4326) have these columns, in this order.
 
 ``projects``
     id, name, category, category_label, status, amount, section, sentence,
-    places (list of mentions as written), place_ids (gazetteer ids), precision,
+    places (list of mentions as written), place_ids (the gazetteer id of each place, in
+    the same order, ``""`` where it did not resolve), precision,
     precision_label, start, end, geometry (None when no place resolved).
 
 ``places``
@@ -113,10 +114,7 @@ def locate(
     by_mention = {(r.mention.start, r.mention.end): r for r in resolutions}
     project_rows = [
         _project_row(
-            p,
-            [by_mention[(m.start, m.end)] for m in p.places if (m.start, m.end) in by_mention],
-            categories[p.id],
-            region,
+            p, [by_mention.get((m.start, m.end)) for m in p.places], categories[p.id], region
         )
         for p in projects
     ]
@@ -137,9 +135,13 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> gpd.GeoDataFra
 
 
 def _project_row(
-    project: Project, resolutions: list[Resolution], category: tuple[str, str], region: Entry
+    project: Project,
+    resolutions: list[Resolution | None],
+    category: tuple[str, str],
+    region: Entry,
 ) -> dict[str, Any]:
-    placed = [r for r in resolutions if r.geometry is not None]
+    """A project's row; ``resolutions`` has one per place, ``None`` for one not reported."""
+    placed = [r for r in resolutions if r is not None and r.geometry is not None]
     best = min((r.precision for r in placed), default=None)
     geometry = _combine(
         [r.geometry for r in placed if r.precision == best and r.geometry is not None]
@@ -155,7 +157,7 @@ def _project_row(
         "section": project.sentence.section or project.sentence.lead,
         "sentence": project.sentence.text,
         "places": [m.text for m in project.places],
-        "place_ids": sorted({r.entry.id for r in resolutions if r.entry is not None}),
+        "place_ids": [r.entry.id if r is not None and r.entry else "" for r in resolutions],
         "precision": precision,
         "precision_label": PRECISION_LABELS[precision],
         "start": project.start,

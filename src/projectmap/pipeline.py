@@ -24,16 +24,23 @@ from projectmap.region import RegionRules, find_region
 from projectmap.resolve import Elsewhere, Resolver
 from projectmap.segment import split_sentences
 
+#: The gazetteer folder read when none is given, if it exists.
+DEFAULT_GAZETTEER = Path("gazetteer")
+
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How to build: where the gazetteer is, the region, and the map's settings."""
+    """How to build: where the gazetteer is, the region, and the map's settings.
 
-    gazetteer: Path = Path("gazetteer")
+    ``gazetteer`` None means ``./gazetteer`` when there is one, else only China's
+    built-in admin skeleton (see :func:`gazetteer_folder`).
+    """
+
+    gazetteer: Path | None = None
     region: str | None = None
     basemap: str = "osm"
     tianditu_key: str | None = None
-    offline: bool = False
+    cdn: bool = False
     max_bytes: int = MAX_BYTES
     categories: Path | None = None
 
@@ -53,8 +60,9 @@ class Toolkit:
     @classmethod
     def load(cls, options: BuildOptions) -> Toolkit:
         """Load the gazetteer, the admin index and the rules."""
+        folder = gazetteer_folder(options)
         return cls(
-            load_gazetteer(options.gazetteer),
+            load_gazetteer(folder) if folder is not None else Gazetteer(()),
             china.AdminIndex.load(),
             Classifier.load(options.categories),
         )
@@ -83,6 +91,13 @@ class Toolkit:
         return self._detector
 
 
+def gazetteer_folder(options: BuildOptions) -> Path | None:
+    """The gazetteer folder a build reads: the one given, else ``./gazetteer`` if present."""
+    if options.gazetteer is not None:
+        return options.gazetteer
+    return DEFAULT_GAZETTEER if DEFAULT_GAZETTEER.is_dir() else None
+
+
 def build(
     path: str | Path, *, options: BuildOptions | None = None, toolkit: Toolkit | None = None
 ) -> BuildResult:
@@ -101,7 +116,8 @@ def build(
     )
     region = kit.with_region(issuer.code)
     sentences = split_sentences(report.text)
-    elsewhere = Elsewhere(kit.index, issuer.code, kit.region_rules.company_suffixes)
+    rules = kit.region_rules
+    elsewhere = Elsewhere(kit.index, issuer.code, rules.company_suffixes, rules.macro_regions)
     resolver = Resolver(kit.gazetteer, region.id, elsewhere=elsewhere)
     mentions = [
         m for m in kit.detector.detect(report.text, sentences) if not resolver.is_region_itself(m)
@@ -133,9 +149,9 @@ def build_to_folder(
     result = build(path, options=options, toolkit=toolkit)
     target = outdir or Path("outputs") / result.report.id
     fmap = render_map(result, basemap=options.basemap, tianditu_key=options.tianditu_key)
-    with staged_folder(target) as stage:
+    with staged_folder(target, inputs=[Path(path)]) as stage:
         written = write_data(result, stage)
-        write_text_atomic(stage / "map.html", map_html(fmap, offline=options.offline))
+        write_text_atomic(stage / "map.html", map_html(fmap, cdn=options.cdn))
         write_report_json(result, stage, [*written, stage / "map.html"])
     return target, result
 

@@ -32,6 +32,7 @@ class RegionRules:
     """The word lists of ``rules/region.json``."""
 
     company_suffixes: tuple[str, ...]
+    macro_regions: tuple[str, ...]
     generic_names: frozenset[str]
     county_share: float
     head_lines: int
@@ -45,6 +46,7 @@ class RegionRules:
         data = json.loads(text)
         return cls(
             company_suffixes=tuple(data["company_suffixes"]),
+            macro_regions=tuple(data["macro_regions"]),
             generic_names=frozenset(data["generic_names"]),
             county_share=float(data["county_share"]),
             head_lines=int(data["head_lines"]),

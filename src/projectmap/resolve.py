@@ -36,6 +36,7 @@ REASONS = {
     "outside_region": "the only entries with this name lie outside the issuing province",
     "not_in_gazetteer": "no gazetteer entry has this name",
     "named_after_elsewhere": "named after an admin unit outside the issuing area",
+    "larger_area": "a region larger than the issuing area (a city cluster, an economic belt)",
 }
 
 
@@ -123,9 +124,18 @@ class Elsewhere:
         The issuing area's code.
     firm_words : iterable of str
         Words that make an admin name the start of a firm's name.
+    macro_regions : iterable of str
+        Endings of regions larger than a county (都市圈, 经济带, 长三角).
     """
 
-    def __init__(self, index: AdminIndex, region_code: str, firm_words: Iterable[str]) -> None:
+    def __init__(
+        self,
+        index: AdminIndex,
+        region_code: str,
+        firm_words: Iterable[str],
+        macro_regions: Iterable[str] = (),
+    ) -> None:
+        self.macro_regions = tuple(macro_regions)
         chain = index.chain(region_code)
         home = {u.code for u in chain}
         province = chain[-1].code if chain else region_code
@@ -181,6 +191,11 @@ class Resolver:
         if scoped:
             chosen, reason = self._choose(scoped, len(candidates))
             return self._placed(mention, chosen, reason, scoped)
+        if self.elsewhere is not None and mention.name.endswith(self.elsewhere.macro_regions):
+            return Resolution(
+                mention, None, None, 7, "larger_area",
+                f"{mention.name} is {REASONS['larger_area']}; it is not placed",
+            )  # fmt: skip
         foreign = self.elsewhere.prefix(mention.name) if self.elsewhere else None
         if foreign is not None:
             return Resolution(

@@ -27,6 +27,7 @@ _QUOTES = {"”": "“", "’": "‘", "」": "「", "』": "『"}
 _DASHES = frozenset("—－-~～")
 _NEVER_CUT = frozenset({"firm", "branch", "campus"})
 _DIRECTIONS = frozenset("东西南北")
+_LEVEL_PREFIXES = frozenset("省市区县")
 _STOP_TAGS = ("v", "p", "c", "d", "r", "t")
 
 
@@ -181,13 +182,25 @@ class ShapeFinder:
         """
         if stop < end and text[stop] in _DIRECTIONS:
             return False
-        return self._word_across(text, stop, max(0, stop - 3), end)
+        return self._word_across(
+            text, stop, max(0, stop - 3), end, against=self._word_at(text, stop, end)
+        )
 
-    def _word_across(self, text: str, at: int, first: int, end: int) -> bool:
-        """Whether a dictionary word starting at or after ``first`` runs on over ``at``."""
+    def _word_at(self, text: str, at: int, end: int) -> int:
+        """How common the word that begins at ``at`` is (水质 of 磊山湖|水质)."""
+        return max(
+            (self.freq.get(text[at:b], 0) for b in range(at + 2, min(end, at + 3) + 1)), default=0
+        )
+
+    def _word_across(self, text: str, at: int, first: int, end: int, *, against: int = 0) -> bool:
+        """Whether a dictionary word starting at or after ``first`` runs on over ``at``.
+
+        Not one less common than the word that begins at ``at`` (``against``).
+        """
+        floor = max(self.rules.cross_word_freq, against + 1)
         for a in range(max(first, at - 3), at):
             for b in range(at + 1, min(end, at + 3) + 1):
-                if b - a >= 2 and self.freq.get(text[a:b], 0) >= self.rules.cross_word_freq:
+                if b - a >= 2 and self.freq.get(text[a:b], 0) >= floor:
                     return True
         return False
 
@@ -261,7 +274,8 @@ class ShapeFinder:
             if joined is not None:
                 left = joined  # 鄂州市|…产业园, “海悦城”|时代广场, 柯尔山—|白马山公园
                 continue
-            if self._boundary_before(text, left, start, first=left == at):
+            first = left == at or text[left:at] in self.rules.generics
+            if self._boundary_before(text, left, start, first=first):
                 break
             left -= 1
         return left
@@ -308,7 +322,7 @@ class ShapeFinder:
         before a longer generic (智能制造|产业园), which a verb often qualifies.
         """
         generic = text[at:stop]
-        if len(generic) > 2 or generic not in self.rules.generic_names:
+        if len(generic) > 2 or generic not in self.rules.generic_names or at - left > 5:
             return False
         verb = next((text[a:at] for a in (at - 2, at - 3) if a >= left), "")
         tag = self.tags.get(verb, "")
@@ -332,6 +346,8 @@ class ShapeFinder:
 
     def _specific(self, specific: str, name: str) -> bool:
         """Whether the part before a generic names something (望湖), not a kind (城市)."""
+        if specific in _LEVEL_PREFIXES and len(name) - len(specific) >= 3:
+            return True  # 市会议中心, 省体育馆: the city's or the province's own
         if len(specific) < 2 or name in self.rules.generic_names:
             return False
         if specific in self.rules.road_words and name[len(specific) :] in self._road_generics:
