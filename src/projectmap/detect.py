@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import jieba
-
-from projectmap._wordtags import RARE, guess_tag, word_tags
+from projectmap import _jiebadict
+from projectmap._wordtags import RARE, guess_tag
 from projectmap.segment import Sentence
 from projectmap.shapes import ShapeFinder, ShapeRules
 
@@ -119,9 +118,8 @@ class PlaceDetector:
     ) -> None:
         self.rules = rules or PlaceRules.load()
         self.admin_names = frozenset(admin_names)
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
-        self.tags = word_tags()
+        self.tokenizer = _jiebadict.tokenizer()  # the dictionary is read once per process
+        self.tags = _jiebadict.tags()
         kept_aliases = {
             a
             for a in aliases
@@ -130,6 +128,7 @@ class PlaceDetector:
         generic = self.rules.toponyms.generic_names
         self.names = {n for n in (*names, *kept_aliases) if len(n) >= 2 and n not in generic}
         self.longest = max((len(n) for n in self.names), default=0)
+        self._openings = frozenset(n[:2] for n in self.names)  # no name starts elsewhere
         self.generics = tuple(sorted(self.rules.toponyms.generics, key=len, reverse=True))
         for suffix in self.generics:
             if suffix not in self.tokenizer.FREQ:
@@ -207,6 +206,8 @@ class PlaceDetector:
         return out
 
     def _longest_name_at(self, text: str, i: int, end: int) -> str | None:
+        if text[i : i + 2] not in self._openings:
+            return None
         for length in range(min(self.longest, end - i), 1, -1):
             if text[i : i + length] in self.names:
                 return text[i : i + length]
