@@ -78,9 +78,7 @@ class AdminIndex:
             self._names = sorted(self._by_name, key=lambda n: (-len(n), n))
         if max_level >= 3:
             return list(self._names)
-        return [
-            n for n in self._names if any(u.level <= max_level for u in self._by_name[n])
-        ]
+        return [n for n in self._names if any(u.level <= max_level for u in self._by_name[n])]
 
     def chain(self, code: str) -> list[AdminUnit]:
         """The unit and its ancestors, the unit first."""

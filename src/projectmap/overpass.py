@@ -99,8 +99,6 @@ def fetch_overpass(
         When the server cannot be reached, is too slow, sends too much, answers
         with an error or not with JSON.
     """
-    from projectmap import __version__
-
     url = url or os.environ.get(OVERPASS_URL_ENV) or DEFAULT_OVERPASS_URL
     body = urllib.parse.urlencode({"data": query}).encode("utf-8")
     answer = fetch(url, service="Overpass server", option="--overpass-url", data=body,
