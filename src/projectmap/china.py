@@ -52,6 +52,7 @@ class AdminIndex:
         self.by_code = {unit.code: unit for unit in units}
         self._townships: dict[str, str] | None = None
         self._names: list[str] | None = None
+        self._by_prefix: dict[str, list[str]] | None = None
         self._by_name: dict[str, list[AdminUnit]] = {}
         for unit in self.by_code.values():
             for name in {unit.name, unit.short}:
@@ -71,6 +72,16 @@ class AdminIndex:
     def named(self, name: str) -> list[AdminUnit]:
         """Units whose full or short name is ``name``."""
         return list(self._by_name.get(name, []))
+
+    def names_starting(self, prefix: str) -> list[str]:
+        """Names that begin with a two-character ``prefix``, longest first."""
+        if self._by_prefix is None:
+            by_prefix: dict[str, list[str]] = {}
+            for name in self.names():
+                if len(name) >= 2:
+                    by_prefix.setdefault(name[:2], []).append(name)
+            self._by_prefix = by_prefix
+        return self._by_prefix.get(prefix, [])
 
     def names(self, *, max_level: int = 3) -> list[str]:
         """Every full and short name of units down to ``max_level``, longest first."""

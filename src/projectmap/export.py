@@ -86,6 +86,10 @@ def _round(value: Any) -> Any:
     return value
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _plain(value: Any) -> Any:
     """A JSON-ready value: numpy scalars and NaN become Python values and null."""
     if isinstance(value, (list, tuple)):
@@ -98,16 +102,21 @@ def _plain(value: Any) -> Any:
 
 
 def feature_collection(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> str:
-    """A FeatureCollection as text, one feature per line."""
+    """A FeatureCollection as text, one feature per line.
+
+    A geometry that many features share (the county outline of every place known only
+    to the county) is written out once and its text reused.
+    """
     lines = []
+    written: dict[bytes, str] = {}
     for row in frame.itertuples(index=False):
         record = row._asdict()
-        feature = {
-            "type": "Feature",
-            "properties": {key: _plain(record[key]) for key in properties},
-            "geometry": geometry_json(record["geometry"]),
-        }
-        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+        props = {key: _plain(record[key]) for key in properties}
+        geometry = record["geometry"]
+        key = b"" if geometry is None else geometry.wkb
+        if key not in written:
+            written[key] = _dumps(geometry_json(geometry))
+        lines.append(f'{{"type":"Feature","properties":{_dumps(props)},"geometry":{written[key]}}}')
     body = ",\n".join(lines)
     return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
 
