@@ -30,7 +30,6 @@ from projectmap.shapes import ShapeFinder, ShapeRules
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _COMMON_WORD_FREQ = RARE
 _SUFFIX_FREQ = 1000
-_COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "b", "d"})
 
 
 @dataclass(frozen=True)
@@ -228,13 +227,6 @@ class PlaceDetector:
         return Mention(name, start, stop, name)
 
     # -- shapes, companies, lists ------------------------------------------------------------
-
-    def _tokens(self, sentence: Sentence) -> list[tuple[str, str, int]]:
-        out, offset = [], sentence.start
-        for word in self.tokenizer.cut(sentence.text, HMM=True):
-            out.append((word, self.tag(word), offset))
-            offset += len(word)
-        return out
 
     def _may_lead(self, word: str, flag: str) -> bool:
         if not _CJK.match(word) or word in self.rules.left_stop_words:

@@ -30,7 +30,6 @@ _DIRECTIONS = frozenset("东西南北")
 _LEVEL_PREFIXES = frozenset("省市区县")
 #: A whole name this common in the dictionary, and no place name there, is a word.
 _COMMON_NAME_FREQ = 50
-_STOP_TAGS = ("v", "p", "c", "d", "r", "t")
 
 
 @dataclass(frozen=True)
