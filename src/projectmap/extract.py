@@ -151,7 +151,7 @@ class ProjectExtractor:
             verb = (
                 predicate > 0
                 or self.rules.status(text[start:end]) is not None
-                or any(w in text[start : start + lead] for w in self.rules.build_verbs)
+                or any(w in text[at : start + lead] for w in self.rules.build_verbs)
             )
             cands = self._objects(text, start + lead, end, mentions, predicate, verb=verb)
             names = [(c.start - at, c.end - at) for c in cands]
