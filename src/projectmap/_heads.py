@@ -52,6 +52,8 @@ class ProjectRules:
     pronoun_starts: tuple[str, ...]
     slogan: re.Pattern[str]
     build_verbs: tuple[str, ...]
+    plan_openers: tuple[str, ...]
+    done_markers: tuple[str, ...]
 
     @classmethod
     def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
@@ -95,6 +97,8 @@ class ProjectRules:
             pronoun_starts=longest_first("pronoun_starts"),
             slogan=re.compile(data["slogan"]),
             build_verbs=longest_first("build_verbs"),
+            plan_openers=longest_first("plan_openers"),
+            done_markers=longest_first("done_markers"),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -201,6 +205,12 @@ class ProjectRules:
         """Status phrases with their status, longest first (sorted once per rule set)."""
         pairs = [(w, s) for s, words in self.status_words.items() for w in words]
         return sorted(pairs, key=lambda p: -len(p[0]))
+
+    def plans(self, opening: str) -> bool:
+        """Whether a sentence's first clause says it speaks of plans (今年，我县将…)."""
+        return any(w in opening for w in self.plan_openers) and not any(
+            w in opening for w in self.done_markers
+        )
 
     def default_status(self, context: str) -> str:
         """The status of a project no verb speaks of: planned in a plan, else under way."""

@@ -141,7 +141,9 @@ class ProjectExtractor:
         """
         out: list[tuple[_Candidate, str]] = []
         status = fallback
-        for start, end in self._clauses(sentence):
+        clauses = self._clauses(sentence)
+        planned = bool(clauses) and self.rules.plans(text[clauses[0][0] : clauses[0][1]])
+        for start, end in clauses:
             clause = _masked(text, start, end, mentions)  # 开发区 is no 开发
             status = self.rules.status(clause) or status
             at = start
@@ -157,7 +159,7 @@ class ProjectExtractor:
             names = [(c.start - at, c.end - at) for c in cands]
             for cand in cands:
                 own = self.rules.status_of(clause, cand.start - at, cand.end - at, names)
-                out.append((cand, own or status))
+                out.append((cand, "planned" if planned else own or status))
         return out
 
     def _clauses(self, sentence: Sentence) -> list[tuple[int, int]]:

@@ -199,8 +199,8 @@ class ShapeFinder:
 
         A direction after it is the part of the place (万新路|西南侧, 大冶湖|北岸).
         """
-        if stop < end and text[stop] in _DIRECTIONS:
-            return False
+        if (stop < end and text[stop] in _DIRECTIONS) or text[stop : stop + 1] == "段":
+            return False  # 万新路|西南侧, 大冶湖|北岸, 日升路|段
         return self._word_across(
             text, stop, max(0, stop - 3), end, against=self._word_at(text, stop, end)
         )
@@ -378,7 +378,7 @@ class ShapeFinder:
             return False  # 健康乡村, 推进城乡: a kind word (乡村) at the end, no generic part
         if specific in self.rules.road_words and name[len(specific) :] in self._road_generics:
             return True  # 建设路, 解放路
-        if self._common_word(name):
+        if name[0] not in _LEVEL_PREFIXES and self._common_word(name):
             return False  # 航空港, 农贸市场: a word of the language, not a name
         if specific.startswith(self.rules.bound_starts) or specific.endswith("之"):
             return False
