@@ -7,7 +7,13 @@ project when something specific comes before it; a weak one (``改造``, ``建�
 ``开发``) only when a place, a firm or a concrete quantity is named. Lists split
 into one project per item when each item is complete (``蜂烈山路、狮子山路建设``
 is two roads) and stay one project when a collective noun follows ``等``
-(``磁湖西、孙家湾、宝钢、同大等地块开发``). The word lists are data in
+(``磁湖西、孙家湾、宝钢、同大等地块开发``).
+
+News and reviews also name projects as *sites*: list items or subjects that are
+place names, when the clause builds them (``发达广场、临沂商城建成运营``,
+``完成甲路、乙路等道路新建工程``). Each project's status is read from the verb that
+speaks of it, after it, else before it (``甲项目点火投产暨乙项目开工``). A
+project named again later is folded into the first. The word lists are data in
 ``rules/projects.json``.
 """
 
