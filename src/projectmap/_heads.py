@@ -183,7 +183,12 @@ class ProjectRules:
         return sorted(spans)
 
     def status_of(
-        self, clause: str, start: int, end: int, names: Sequence[tuple[int, int]] = ()
+        self,
+        clause: str,
+        start: int,
+        end: int,
+        names: Sequence[tuple[int, int]] = (),
+        spans: Sequence[tuple[int, int, str]] | None = None,
     ) -> str | None:
         """The status of the project named at ``clause[start:end]``.
 
@@ -191,14 +196,18 @@ class ProjectRules:
         else the clause's; verbs inside project names (提质增效) do not count. A plan
         verb before it (支持, 助推) makes a later completion a goal: planned.
         """
-        spans = [s for s in self.status_spans(clause) if not any(a <= s[0] < b for a, b in names)]
+        read = self.status_spans(clause) if spans is None else spans
+        spans = [s for s in read if not any(a <= s[0] < b for a, b in names)]
         before = [s for s in spans if s[1] <= start]
         after = [s for s in spans if s[0] >= end]
         framed = any(s[2] == "planned" for s in before)
         if after:
             status = after[0][2]
             return "planned" if framed and status == "completed" else status
-        return before[-1][2] if before else self.status(clause)
+        if before:
+            return before[-1][2]
+        found = {status for _, _, status in read}
+        return next((s for s in STATUSES if s in found), None)
 
     @functools.cached_property
     def _status_phrases(self) -> list[tuple[str, str]]:

@@ -163,8 +163,9 @@ class ProjectExtractor:
             )
             cands = self._objects(text, start + lead, end, mentions, predicate, verb=verb)
             names = [(c.start - at, c.end - at) for c in cands]
+            spans = self.rules.status_spans(clause)
             for cand in cands:
-                own = self.rules.status_of(clause, cand.start - at, cand.end - at, names)
+                own = self.rules.status_of(clause, cand.start - at, cand.end - at, names, spans)
                 out.append((cand, "planned" if planned else own or status))
         return out
 
@@ -327,9 +328,12 @@ class ProjectExtractor:
     def _headed(self, text: str, start: int, end: int) -> _Candidate | None:
         """The span up to its last head, with tails and phases dropped, if it has a head."""
         piece = text[start:end]
+        chars = set(piece)
         best: tuple[int, bool] | None = None
         for strong, heads in ((True, self.rules.strong_heads), (False, self.rules.weak_heads)):
             for head in heads:
+                if head[-1] not in chars:
+                    continue
                 at = piece.rfind(head)
                 if at >= 0 and self.rules.only_tail(piece[at + len(head) :]):
                     stop = at + len(head)
