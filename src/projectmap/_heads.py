@@ -167,20 +167,38 @@ class ProjectRules:
         return next((s for s in STATUSES if s in found), None)
 
     def status_spans(self, clause: str) -> list[tuple[int, int, str]]:
-        """Where a clause's status verbs stand, and the status each gives, in text order."""
+        """Where a clause's status verbs stand, and the status each gives, in text order.
+
+        At each place the longest phrase is read (完成投资, not 完成).
+        """
         spans: list[tuple[int, int, str]] = []
-        taken = [False] * len(clause)
-        for word, status in self._status_phrases:
-            if word not in clause:
-                continue  # one C search rules out most phrases
-            for match in re.finditer(re.escape(word), clause):
-                if any(taken[match.start() : match.end()]):
-                    continue
-                taken[match.start() : match.end()] = [True] * len(word)
-                before = clause[max(0, match.start() - 4) : match.start()]
-                future = any(f in before for f in self.future_words)
-                spans.append((match.start(), match.end(), "planned" if future else status))
-        return sorted(spans)
+        statuses = self._status_of_phrase
+        for match in self._status_pattern.finditer(clause):
+            before = clause[max(0, match.start() - 4) : match.start()]
+            future = any(f in before for f in self.future_words)
+            status = "planned" if future else statuses[match.group()]
+            spans.append((match.start(), match.end(), status))
+        return spans
+
+    def status_at(self, clause: str, at: int) -> bool:
+        """Whether a status verb begins at ``clause[at]`` (…改造并|启动…)."""
+        return self._status_pattern.match(clause, at) is not None
+
+    @functools.cached_property
+    def _status_of_phrase(self) -> dict[str, str]:
+        return dict(reversed(self._status_phrases))
+
+    @functools.cached_property
+    def _status_pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(re.escape(w) for w, _ in self._status_phrases))
+
+    @functools.cached_property
+    def leads_by_first(self) -> dict[str, tuple[str, ...]]:
+        """The lead words by their first character, longest first."""
+        out: dict[str, tuple[str, ...]] = {}
+        for word in self.lead_words:
+            out[word[0]] = (*out.get(word[0], ()), word)
+        return out
 
     def status_of(
         self,

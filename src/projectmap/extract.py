@@ -182,16 +182,16 @@ class ProjectExtractor:
 
     def _connector_cut(self, clause: str) -> int | None:
         """Offset of a ``并`` that opens a second verb phrase (…改造并启动…)."""
-        verbs = [w for words in self.rules.status_words.values() for w in words]
         for match in re.finditer("并", clause):
-            if any(clause.startswith(v, match.end()) for v in verbs) and match.start() > 0:
+            if match.start() > 0 and self.rules.status_at(clause, match.end()):
                 return match.start()
         return None
 
     def _lead_length(self, clause: str) -> int:
         i = 0
         while True:
-            word = next((w for w in self.rules.lead_words if clause.startswith(w, i)), None)
+            leads = self.rules.leads_by_first.get(clause[i : i + 1], ())
+            word = next((w for w in leads if clause.startswith(w, i)), None)
             invest = self.rules.investment.match(clause, i)
             if invest is not None:
                 i = invest.end()
