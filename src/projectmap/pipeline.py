@@ -57,6 +57,7 @@ class Toolkit:
     region_rules: RegionRules = field(default_factory=RegionRules.load)
     extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
     _detector: PlaceDetector | None = None
+    _elsewhere: dict[str, Elsewhere] = field(default_factory=dict)
 
     @classmethod
     def load(cls, options: BuildOptions) -> Toolkit:
@@ -75,6 +76,15 @@ class Toolkit:
             self._detector = None
         return self.gazetteer[code]
 
+    def elsewhere(self, code: str) -> Elsewhere:
+        """The admin names that put a place outside the area ``code``, made once per area."""
+        if code not in self._elsewhere:
+            rules = self.region_rules
+            self._elsewhere[code] = Elsewhere(
+                self.index, code, rules.company_suffixes, rules.macro_regions
+            )
+        return self._elsewhere[code]
+
     @property
     def detector(self) -> PlaceDetector:
         """The place detector for the current gazetteer, made on first use."""
@@ -87,7 +97,10 @@ class Toolkit:
                 for name in entry.names
             }
             self._detector = PlaceDetector(
-                primary, set(self.gazetteer.names()) - primary, admin_names=admin
+                primary,
+                set(self.gazetteer.names()) - primary,
+                admin_names=admin,
+                country_names=self.index.names(max_level=2),
             )
         return self._detector
 
@@ -117,9 +130,7 @@ def build(
     )
     region = kit.with_region(issuer.code)
     sentences = split_sentences(report.text)
-    rules = kit.region_rules
-    elsewhere = Elsewhere(kit.index, issuer.code, rules.company_suffixes, rules.macro_regions)
-    resolver = Resolver(kit.gazetteer, region.id, elsewhere=elsewhere)
+    resolver = Resolver(kit.gazetteer, region.id, elsewhere=kit.elsewhere(issuer.code))
     mentions = [
         m for m in kit.detector.detect(report.text, sentences) if not resolver.is_region_itself(m)
     ]

@@ -74,15 +74,24 @@ def _plain(value: Any) -> Any:
 
 
 def feature_collection(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> str:
-    """A FeatureCollection of ``frame`` as text, one feature per line."""
+    """A FeatureCollection of ``frame`` as text, one feature per line.
+
+    A geometry that many features share (the county outline of every place known only
+    to the county) is turned into GeoJSON once.
+    """
     features = []
+    done: dict[bytes, dict[str, Any] | None] = {}
     for row in frame.itertuples(index=False):
         record = row._asdict()
+        geometry = record["geometry"]
+        wkb = b"" if geometry is None else geometry.wkb
+        if wkb not in done:
+            done[wkb] = geometry_json(geometry)
         features.append(
             {
                 "type": "Feature",
                 "properties": {key: _plain(record[key]) for key in properties},
-                "geometry": geometry_json(record["geometry"]),
+                "geometry": done[wkb],
             }
         )
     return geojson.feature_collection(features)

@@ -27,8 +27,11 @@ _QUOTES = {"”": "“", "’": "‘", "」": "「", "』": "『"}
 _DASHES = frozenset("—－-~～")
 _NEVER_CUT = frozenset({"firm", "branch", "campus"})
 _DIRECTIONS = frozenset("东西南北")
+#: Measure words that count only after Arabic digits: 300人, but 第二人民医院.
+_COUNTED_IN_DIGITS = frozenset("人名户万亿元")
 _LEVEL_PREFIXES = frozenset("省市区县")
-_STOP_TAGS = ("v", "p", "c", "d", "r", "t")
+#: A whole name this common in the dictionary, and no place name there, is a word.
+_COMMON_NAME_FREQ = 50
 
 
 @dataclass(frozen=True)
@@ -95,17 +98,35 @@ class ShapeFinder:
         Word frequencies of the segmentation dictionary (jieba's ``FREQ``).
     tags : mapping of str to str
         Part-of-speech tags of dictionary words.
+    admin_names : frozenset of str
+        Names of China's provinces and cities, full and short: a generic part that
+        ends one (浙|江) is that name's.
     """
 
-    def __init__(self, rules: ShapeRules, freq: Mapping[str, int], tags: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        rules: ShapeRules,
+        freq: Mapping[str, int],
+        tags: Mapping[str, str],
+        admin_names: frozenset[str] = frozenset(),
+    ) -> None:
         self.rules = rules
+        kinds = rules.generic_names | set(rules.generics)
+        self.admin_names = frozenset(n for n in admin_names if n not in kinds)
         self.freq = freq
         self.tags = tags
         self._longest_generic = max(len(g) for g in rules.generics)
         self._stops = rules.stop_words | rules.area_words
         self._longest_stop = max(len(w) for w in self._stops)
         self._generic_starts = {g[0] for g in rules.generics}
+        self._generic_lasts = {g[-1] for g in rules.generics}
+        self._generics_by_first: dict[str, list[str]] = {}
+        for generic in rules.generics:
+            self._generics_by_first.setdefault(generic[0], []).append(generic)
         self._road_generics = tuple(g for g, kind in rules.generics.items() if kind == "road")
+        self._long_kinds = tuple(
+            g for g in rules.generic_names if len(g) >= 4 and g not in rules.generics
+        )
 
     def find(
         self,
@@ -136,6 +157,8 @@ class ShapeFinder:
                 continue
             if any(s <= stop - len(generic) and stop <= e for s, e in names):
                 continue  # 黄石港 of 黄石港区, 机场 of 鄂州花湖机场: the known name's own
+            if any(text[stop - k : stop] in self.admin_names for k in range(2, 5)):
+                continue  # 浙江, 吴江: an admin unit's name, found as such or not at all
             shape = self._named(text, start, stop, generic, jump, (ends, firm_ends, known_ends))
             if shape is None or any(s < shape.start < e for s, e in inner):
                 continue
@@ -150,6 +173,8 @@ class ShapeFinder:
 
     def _generic_ending(self, text: str, stop: int, start: int, end: int) -> str | None:
         """The generic part that ends a name at ``stop``, if one does."""
+        if text[stop - 1] not in self._generic_lasts:
+            return None
         for length in range(min(self._longest_generic, stop - start), 0, -1):
             generic = text[stop - length : stop]
             if generic not in self.rules.generics:
@@ -171,8 +196,7 @@ class ShapeFinder:
         nxt = text[stop : min(end, stop + self._longest_generic)]
         return any(
             nxt.startswith(g) and not self._cut_after(text, stop + len(g), end)
-            for g in self.rules.generics
-            if g[0] == nxt[0]
+            for g in self._generics_by_first[nxt[0]]
         )
 
     def _cut_after(self, text: str, stop: int, end: int) -> bool:
@@ -180,8 +204,8 @@ class ShapeFinder:
 
         A direction after it is the part of the place (万新路|西南侧, 大冶湖|北岸).
         """
-        if stop < end and text[stop] in _DIRECTIONS:
-            return False
+        if (stop < end and text[stop] in _DIRECTIONS) or text[stop : stop + 1] == "段":
+            return False  # 万新路|西南侧, 大冶湖|北岸, 日升路|段
         return self._word_across(
             text, stop, max(0, stop - 3), end, against=self._word_at(text, stop, end)
         )
@@ -197,9 +221,11 @@ class ShapeFinder:
 
         Not one less common than the word that begins at ``at`` (``against``).
         """
-        floor = max(self.rules.cross_word_freq, against + 1)
         for a in range(max(first, at - 3), at):
             for b in range(at + 1, min(end, at + 3) + 1):
+                floor = self.rules.cross_word_freq
+                if b - a == 2:
+                    floor = max(floor, against + 1)  # 湖|水 against 水质; not 二中|全会
                 if b - a >= 2 and self.freq.get(text[a:b], 0) >= floor:
                     return True
         return False
@@ -307,8 +333,9 @@ class ShapeFinder:
                 return False  # 建设|路, 发展|大道: common words that name roads
             if word in self._stops and not self._runs_on(text, at - length, at):
                 return True  # 完成|望湖路, but not 连接|线 of 连接线
-        if char in self.rules.measure_words and not first:
-            return at - 2 >= start and text[at - 2] in _NUMERAL
+        if char in self.rules.measure_words and not first and at - 2 >= start:
+            before = text[at - 2]
+            return before.isdigit() if char in _COUNTED_IN_DIGITS else before in _NUMERAL
         return False
 
     def _runs_on(self, text: str, start: int, at: int) -> bool:
@@ -350,12 +377,22 @@ class ShapeFinder:
             return True  # 市会议中心, 省体育馆: the city's or the province's own
         if len(specific) < 2 or name in self.rules.generic_names:
             return False
+        if name.endswith(self._long_kinds):
+            return False  # 践行绿水青山: a set phrase at the end
+        if len(name) - len(specific) == 1 and name[-2:] in self.rules.generic_names:
+            return False  # 健康乡村, 推进城乡: a kind word (乡村) at the end, no generic part
         if specific in self.rules.road_words and name[len(specific) :] in self._road_generics:
             return True  # 建设路, 解放路
+        if name[0] not in _LEVEL_PREFIXES and self._common_word(name):
+            return False  # 航空港, 农贸市场: a word of the language, not a name
         if specific.startswith(self.rules.bound_starts) or specific.endswith("之"):
             return False
         bare = specific.lstrip("".join(_NUMERAL))
         return bool(bare) and not self._all_generic(bare)
+
+    def _common_word(self, name: str) -> bool:
+        tag = self.tags.get(name, "")
+        return self.freq.get(name, 0) >= _COMMON_NAME_FREQ and not tag.startswith("ns")
 
     def _all_generic(self, specific: str) -> bool:
         """Whether the specific part is made of generic words only (城市, 旅游文化)."""
