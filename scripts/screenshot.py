@@ -7,9 +7,10 @@ The README's picture, after ``make demo`` (``tests/test_browser.py`` runs this s
 
 The page's folder is served on 127.0.0.1. A page built with ``--cdn`` has the
 scripts it links to answered from folium-offline's copies; every other outside
-request (map tiles) is refused, so the basemap shows grey and the page says so. ``--open NAME`` clicks that project in
-the side panel first, to show its popup. Needs Debian's chromium and, for
-readable Chinese, a CJK font (``apt-get install chromium fonts-noto-cjk``).
+request (map tiles) is refused, so the basemap shows grey and the page says so.
+``--open NAME`` clicks that project in the side panel first, to show its popup.
+Needs Debian's chromium and, for readable Chinese, a CJK font
+(``apt-get install chromium fonts-noto-cjk``).
 """
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+import gc
+
 import pytest
 
 from projectmap.text.detect import PlaceDetector
@@ -77,17 +79,67 @@ def test_a_company_named_after_a_city_is_the_company():
 
 
 def test_word_tags_are_cached_and_rebuilt_when_stale(tmp_path):
-    from projectmap.text.wordtags import word_tags
+    from projectmap.text.wordtags import load_tables
 
     dictionary = tmp_path / "dict.txt"
     dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n蚱蜢 3 n\n", encoding="utf-8")
-    cache = tmp_path / "tags.cache"
-    assert word_tags(dictionary, cache) == {"东方": "s", "发展": "vn"}
-    assert cache.exists()
+    caches = tmp_path / "caches"
+    caches.mkdir()
+    tables = load_tables(dictionary, caches)
+    assert tables.tags == {"东方": "s", "发展": "vn"}
+    assert tables.freq["东方"] == 3993 and tables.freq["东"] == 0 and tables.total == 72670
+    [cache] = caches.iterdir()
+    assert load_tables(dictionary, caches) == tables  # from the cache
     dictionary.write_text("东方 3993 s\n", encoding="utf-8")
-    assert word_tags(dictionary, cache) == {"东方": "s"}
+    assert load_tables(dictionary, caches).tags == {"东方": "s"}
+    assert len(list(caches.iterdir())) == 2  # another dictionary, another table: no eviction
     cache.write_bytes(b"not marshal")
-    assert word_tags(dictionary, cache) == {"东方": "s"}
+    dictionary.write_text("东方 3993 s\n发展 68664 vn\n张三 10 nr\n蚱蜢 3 n\n", encoding="utf-8")
+    assert load_tables(dictionary, caches) == tables
+
+
+def test_word_tags_are_keyed_by_content_not_path(tmp_path):
+    from projectmap.text.wordtags import cache_key
+
+    one, two = tmp_path / "a.txt", tmp_path / "b.txt"
+    one.write_text("东方 3993 s\n", encoding="utf-8")
+    two.write_text("东方 3993 s\n", encoding="utf-8")
+    assert cache_key(one) == cache_key(two)
+    two.write_text("东方 3994 s\n", encoding="utf-8")
+    assert cache_key(one) != cache_key(two)
+
+
+def test_the_dictionary_is_lent_once_then_copied_as_jieba_made_it():
+    from projectmap.text.jiebadict import Dictionary
+    from projectmap.text.wordtags import load_tables
+
+    shared = Dictionary(load_tables())
+    first = shared.tokenizer()
+    size, total = len(first.FREQ), first.total
+    first.add_word("圳玥圳玥", freq=20000)
+    second = shared.tokenizer()
+    assert "圳玥圳玥" not in second.FREQ and "圳玥圳" not in second.FREQ
+    assert (len(second.FREQ), second.total) == (size, total)
+    second.add_word("丁戊己庄", freq=5)
+    third = shared.tokenizer()
+    assert "丁戊己庄" not in third.FREQ and "丁戊己庄" not in first.FREQ
+    assert "圳玥圳玥" not in third.FREQ and len(third.FREQ) == size
+    assert next(iter(first.cut("圳玥圳玥建设"))) == "圳玥圳玥"
+    shared_freq = first.FREQ
+    del first, second, third
+    gc.collect()
+    again = shared.tokenizer()  # the borrower is gone: its changes undone, the same dict lent
+    assert again.FREQ is shared_freq and len(again.FREQ) == size and again.total == total
+    assert "圳玥圳玥" not in again.FREQ and "圳玥圳" not in again.FREQ
+
+
+def test_detectors_share_one_dictionary_but_not_their_words():
+    first = PlaceDetector(["圳玥圳玥"])
+    second = PlaceDetector(["丁戊己庄"])
+    assert "圳玥圳玥" in first.tokenizer.FREQ and "圳玥圳玥" not in second.tokenizer.FREQ
+    assert first.tokenizer.FREQ is not second.tokenizer.FREQ
+    assert first.tags is second.tags
+    assert first.tokenizer.FREQ["东方"] == second.tokenizer.FREQ["东方"] > 0
 
 
 def test_a_direction_that_starts_another_word_is_not_a_part(toolkit):
@@ -145,10 +197,19 @@ def test_place_names_by_how_they_are_formed(bare, text, expected):
         "由恒信建材有限公司投资建设。",  # a firm as a party, not a site
         "建成5个口袋公园和3座过街天桥。",  # counts of kinds
         "青少年航海模型赛，出门入园。",
+        "推进健康乡村建设，繁荣乡村文化，落实十九届二中、三中全会精神。",
+        "践行绿水青山就是金山银山理念，打破信息孤岛。",
     ],
 )
 def test_kinds_counts_and_cut_words_are_not_places(bare, text):
     assert _mentions(bare, text) == []
+
+
+def test_a_province_or_city_name_is_no_place_shape_but_a_county_name_may_end_one():
+    detector = PlaceDetector([], country_names=["浙江", "浙江省", "宁波", "宁波市"])
+    assert _mentions(detector, "认真学习浙江经验，借鉴宁波做法。") == []
+    # 太湖 is also a county's short name, but only province and city names end no shape
+    assert [t for t, *_ in _mentions(detector, "保护西太湖生态。")] == ["西太湖"]
 
 
 def test_a_county_name_starts_a_longer_name(county):

@@ -20,10 +20,13 @@ def test_region_is_read_from_the_congress_line(yuhang):
     assert yuhang.region.id == "330110" and yuhang.region.geometry is not None
 
 
-def test_projects_are_placed_in_the_county_at_precision_3(yuhang):
+def test_projects_are_placed_in_the_county_or_at_a_township_seat(yuhang):
     projects = yuhang.projects
     assert len(projects) >= 10
-    assert set(projects["precision"]) == {3}
+    assert set(projects["precision"]) == {2, 3}
+    seated = projects[projects["precision"] == 2]
+    assert {"瓶窑老城城市更新", "百丈镇、黄湖镇未来乡村示范带"} <= set(seated["name"])
+    assert all(g.geom_type in ("Point", "MultiPoint") for g in seated["geometry"])
     outline = yuhang.region.geometry.buffer(0.01)
     for geometry in projects["geometry"].dropna():
         assert outline.contains(geometry)

@@ -104,7 +104,10 @@ def test_the_full_hailaer_report_gets_projects_at_precision_1(
         assert main(["gazetteer", "fetch-osm", "海拉尔区", "--overpass-url", overpass.url]) == 0
     assert main(["build", str(HAILAER_TEXT), "-o", "out"]) == 0
     after = json.loads((tmp_path / "out" / "projects.geojson").read_text(encoding="utf-8"))
-    assert sum(f["properties"]["precision"] == 1 for f in after["features"]) >= 3
+    precisions = [f["properties"]["precision"] for f in after["features"]]
+    # 海拉尔热电厂 and the river's works sit on the fetched features; 正阳街小学 is a school
+    # on the fetched street, so it is placed near it (2), not on it
+    assert precisions.count(1) >= 2 and sum(p <= 2 for p in precisions) >= 3
 
 
 def test_import_within_any_county(tmp_path: Path, hailaer: Polygon) -> None:

@@ -433,21 +433,15 @@ def test_a_sentence_starting_like_a_formula_is_inert_in_compare_csv(tmp_path, ca
 
 
 def test_a_sentence_starting_like_a_formula_is_inert_in_projects_csv(tmp_path, capsys):
-    """End to end: =HYPERLINK( in the report, no formula cell in projects.csv.
-
-    projects.csv is export.py's, where issue 11 neutralises cells; until that lands
-    on this branch the case is an expected failure, and it passes once it has.
-    """
+    """End to end: =HYPERLINK( in the report, no formula cell in projects.csv."""
     out = tmp_path / "out"
     argv = ["build", str(REPORTS / "formula-cells.txt"), "--gazetteer", str(GAZETTEER), "-o",
             str(out)]  # fmt: skip
     status, _stdout, err = run(argv, capsys)
     assert status == 0, err
     cells = _csv_cells(out / "projects.csv") + _csv_cells(out / "unresolved.csv")
-    formulas = [c for c in cells if c.startswith(FORMULA_START)]
-    if any(c.startswith("=HYPERLINK(") for c in cells):
-        pytest.xfail("export.projects_csv does not neutralise formulas yet (issue 11)")
-    assert formulas == []
+    assert [c for c in cells if c.startswith(FORMULA_START)] == []
+    assert any(c.startswith("'=HYPERLINK(") for c in cells)  # the sentence is kept, inert
 
 
 def test_the_corpus_is_small():

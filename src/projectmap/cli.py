@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from projectmap import __version__
 from projectmap._console import one_line, safe_streams, stop_signals_as_interrupts
 from projectmap.errors import ProjectmapError, UsageError
 
@@ -57,12 +56,22 @@ def _parser() -> argparse.ArgumentParser:
         prog="projectmap",
         description="Put the projects of Chinese local-government work reports on a map.",
     )
-    parser.add_argument("--version", action="version", version=f"projectmap {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_build(commands)
     _add_compare(commands)
     _add_gazetteer(commands)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        import projectmap
+
+        print(f"projectmap {projectmap.__version__}")
+        parser.exit()
 
 
 def _quiet_jieba() -> None:

@@ -87,7 +87,10 @@ class Toolkit:
                 for name in entry.names
             }
             self._detector = PlaceDetector(
-                primary, set(self.gazetteer.names()) - primary, admin_names=admin
+                primary,
+                set(self.gazetteer.names()) - primary,
+                admin_names=admin,
+                country_names=self.index.names(max_level=2),
             )
         return self._detector
 

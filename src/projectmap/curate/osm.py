@@ -1,8 +1,8 @@
 """Named OpenStreetMap features as gazetteer entries.
 
 Two inputs give the same :class:`OsmFeature` list: an ``.osm.pbf`` / ``.osm``
-file read with pyosmium (:func:`read_osm_file`) and the JSON an Overpass server
-returns for ``out geom;`` (:func:`read_overpass`). :func:`osm_entries` keeps
+file read with pyosmium (:func:`read_osm_file`; the optional ``osm`` extra) and the
+JSON an Overpass server returns for ``out geom;`` (:func:`read_overpass`). :func:`osm_entries` keeps
 the named features, maps their tags to our feature types and merges the ways of
 one road into one entry.
 """
@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import osmium
 import shapely
 from shapely.errors import ShapelyError
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
@@ -126,8 +125,15 @@ def read_osm_file(path: Path) -> list[OsmFeature]:
     Raises
     ------
     GazetteerError
-        When pyosmium cannot read the file.
+        When pyosmium is not installed or cannot read the file.
     """
+    try:
+        import osmium
+    except ImportError as exc:
+        raise GazetteerError(
+            f"{path}: reading OpenStreetMap files needs pyosmium; install it with "
+            "`pip install 'projectmap[osm]'`, or fetch the area with `gazetteer fetch-osm`"
+        ) from exc
     named = osmium.filter.KeyFilter(*NAME_KEYS)
     processor = osmium.FileProcessor(str(path)).with_areas(named).with_filter(named)
     factory = osmium.geom.WKBFactory()
@@ -141,7 +147,7 @@ def read_osm_file(path: Path) -> list[OsmFeature]:
     return [feature for feature in features if feature is not None]
 
 
-def _from_osmium(obj: Any, factory: osmium.geom.WKBFactory) -> OsmFeature | None:
+def _from_osmium(obj: Any, factory: Any) -> OsmFeature | None:  # an osmium.geom.WKBFactory
     tags = {tag.k: tag.v for tag in obj.tags}
     if obj.is_node() and obj.location.valid():
         return OsmFeature("node", obj.id, tags, Point(obj.location.lon, obj.location.lat))

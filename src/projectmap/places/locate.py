@@ -18,7 +18,9 @@ GeoDataFrames (WGS-84, EPSG:4326) have these columns, in this order.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -116,7 +118,8 @@ def locate(
         )
         for p in projects
     ]
-    place_rows = [_place_row(r, report, projects) for r in resolutions]
+    spans = _ProjectSpans(projects)
+    place_rows = [_place_row(r, report, spans) for r in resolutions]
     return BuildResult(
         report=report,
         region=region,
@@ -163,17 +166,35 @@ def _project_row(
     }
 
 
-def _place_row(
-    resolution: Resolution, report: Report, projects: Sequence[Project]
-) -> dict[str, Any]:
+class _ProjectSpans:
+    """Projects by the sentence they lie in, to find a mention's in one look-up, not a scan."""
+
+    def __init__(self, projects: Sequence[Project]) -> None:
+        self._by_sentence: dict[int, list[Project]] = {}
+        for project in projects:
+            self._by_sentence.setdefault(project.sentence.start, []).append(project)
+        self._starts = sorted(self._by_sentence)
+
+    def around(self, start: int) -> list[Project]:
+        """The projects of the sentence that holds offset ``start``, in text order."""
+        at = bisect.bisect_right(self._starts, start) - 1
+        if at < 0:
+            return []
+        siblings = self._by_sentence[self._starts[at]]
+        return siblings if start < siblings[0].sentence.end else []
+
+
+def _place_row(resolution: Resolution, report: Report, spans: _ProjectSpans) -> dict[str, Any]:
     mention = resolution.mention
     entry = resolution.entry
     geometry = resolution.geometry
     precision = resolution.precision if geometry is not None else 7
-    owners = [p.id for p in projects if p.start <= mention.start and mention.end <= p.end]
-    sentence = next(
-        (p.sentence.text for p in projects if p.sentence.start <= mention.start < p.sentence.end),
-        _sentence_around(report.text, mention.start, mention.end),
+    siblings = spans.around(mention.start)
+    owners = [p.id for p in siblings if p.start <= mention.start and mention.end <= p.end]
+    sentence = (
+        siblings[0].sentence.text
+        if siblings
+        else _sentence_around(report.text, mention.start, mention.end)
     )
     return {
         "id": "m-" + hashlib.sha1(f"{mention.text}\n{mention.start}".encode()).hexdigest()[:12],
@@ -193,12 +214,26 @@ def _place_row(
     }
 
 
+_ENDERS = "。！？；\n"
+_ENDER = re.compile(f"[{_ENDERS}]")
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
-    enders = "。！？；\n"
-    left = max((text.rfind(ch, 0, start) for ch in enders), default=-1) + 1
-    rights = [i for i in (text.find(ch, end) for ch in enders) if i >= 0]
-    right = min(rights) + 1 if rights else len(text)
-    return text[left:right].strip()
+    """The sentence around a span, found without scanning the text for an ender it lacks."""
+    found = _ENDER.search(text, end)
+    right = found.end() if found else len(text)
+    return text[_last_ender_before(text, start) + 1 : right].strip()
+
+
+def _last_ender_before(text: str, start: int) -> int:
+    """Offset of the last sentence ender before ``start`` (-1 if none), looked for backwards."""
+    width = 256
+    while True:
+        low = max(0, start - width)
+        at = max(text.rfind(ch, low, start) for ch in _ENDERS)
+        if at >= 0 or low == 0:
+            return at
+        width *= 4
 
 
 def _area_precision(region: Entry) -> int:

@@ -150,20 +150,20 @@ class _Named:
 
 
 def _named(text: str, index: AdminIndex) -> list[_Named]:
-    """Every admin name in ``text``, longest first, without overlaps."""
+    """Every admin name in ``text``, the longest at each place, in one pass over the text."""
     found: list[_Named] = []
-    taken = bytearray(len(text))
-    for name in index.names():
-        if len(name) < 2 or name not in text:
+    at = 0
+    while at < len(text) - 1:
+        name = next(
+            (n for n in index.names_starting(text[at : at + 2]) if text.startswith(n, at)), None
+        )
+        if name is None:
+            at += 1
             continue
-        for match in re.finditer(re.escape(name), text):
-            if any(taken[match.start() : match.end()]):
-                continue
-            taken[match.start() : match.end()] = b"\x01" * len(name)
-            units = tuple(index.named(name))
-            full = all(u.name == name for u in units)
-            found.append(_Named(match.start(), match.end(), units, full))
-    return sorted(found, key=lambda n: n.start)
+        units = tuple(index.named(name))
+        found.append(_Named(at, at + len(name), units, all(u.name == name for u in units)))
+        at += len(name)
+    return found
 
 
 def _deepest(units: list[AdminUnit], index: AdminIndex) -> AdminUnit | None:

@@ -20,17 +20,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jieba
-
+from projectmap.text import jiebadict as _jiebadict
 from projectmap.text.rules import read_rules
 from projectmap.text.segment import Sentence
 from projectmap.text.shapes import ShapeFinder, ShapeRules
-from projectmap.text.wordtags import RARE, guess_tag, word_tags
+from projectmap.text.wordtags import RARE, guess_tag
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _COMMON_WORD_FREQ = RARE
 _SUFFIX_FREQ = 1000
-_COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "b", "d"})
 
 
 @dataclass(frozen=True)
@@ -112,13 +110,13 @@ class PlaceDetector:
         aliases: Iterable[str] = (),
         *,
         admin_names: Iterable[str] = (),
+        country_names: Iterable[str] = (),
         rules: PlaceRules | None = None,
     ) -> None:
         self.rules = rules or PlaceRules.load()
         self.admin_names = frozenset(admin_names)
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
-        self.tags = word_tags()
+        self.tokenizer = _jiebadict.tokenizer()  # the dictionary is read once per process
+        self.tags = _jiebadict.tags()
         kept_aliases = {
             a
             for a in aliases
@@ -127,6 +125,7 @@ class PlaceDetector:
         generic = self.rules.toponyms.generic_names
         self.names = {n for n in (*names, *kept_aliases) if len(n) >= 2 and n not in generic}
         self.longest = max((len(n) for n in self.names), default=0)
+        self._openings = frozenset(n[:2] for n in self.names)  # no name starts elsewhere
         self.generics = tuple(sorted(self.rules.toponyms.generics, key=len, reverse=True))
         for suffix in self.generics:
             if suffix not in self.tokenizer.FREQ:
@@ -135,7 +134,9 @@ class PlaceDetector:
             self.tokenizer.add_word(
                 name, freq=max(self.tokenizer.FREQ.get(name, 0), 20000), tag="ns"
             )
-        self.shapes = ShapeFinder(self.rules.toponyms, self.tokenizer.FREQ, self.tags)
+        self.shapes = ShapeFinder(
+            self.rules.toponyms, self.tokenizer.FREQ, self.tags, frozenset(country_names)
+        )
 
     def tag(self, word: str) -> str:
         """A word's part of speech: ``ns`` for gazetteer names, else jieba's, else a guess."""
@@ -202,6 +203,8 @@ class PlaceDetector:
         return out
 
     def _longest_name_at(self, text: str, i: int, end: int) -> str | None:
+        if text[i : i + 2] not in self._openings:
+            return None
         for length in range(min(self.longest, end - i), 1, -1):
             if text[i : i + length] in self.names:
                 return text[i : i + length]
@@ -222,13 +225,6 @@ class PlaceDetector:
         return Mention(name, start, stop, name)
 
     # -- shapes, companies, lists ------------------------------------------------------------
-
-    def _tokens(self, sentence: Sentence) -> list[tuple[str, str, int]]:
-        out, offset = [], sentence.start
-        for word in self.tokenizer.cut(sentence.text, HMM=True):
-            out.append((word, self.tag(word), offset))
-            offset += len(word)
-        return out
 
     def _may_lead(self, word: str, flag: str) -> bool:
         if not _CJK.match(word) or word in self.rules.left_stop_words:

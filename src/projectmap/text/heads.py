@@ -9,6 +9,7 @@ words (``优质``, ``一批``) do not make a name specific.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -164,7 +165,9 @@ class ProjectRules:
         """Where a clause's status verbs stand, and the status each gives, in text order."""
         spans: list[tuple[int, int, str]] = []
         taken = [False] * len(clause)
-        for word, status in self._status_phrases():
+        for word, status in self._status_phrases:
+            if word not in clause:
+                continue  # one C search rules out most phrases
             for match in re.finditer(re.escape(word), clause):
                 if any(taken[match.start() : match.end()]):
                     continue
@@ -192,7 +195,9 @@ class ProjectRules:
             return "planned" if framed and status == "completed" else status
         return before[-1][2] if before else self.status(clause)
 
+    @functools.cached_property
     def _status_phrases(self) -> list[tuple[str, str]]:
+        """Status phrases with their status, longest first (sorted once per rule set)."""
         pairs = [(w, s) for s, words in self.status_words.items() for w in words]
         return sorted(pairs, key=lambda p: -len(p[0]))
 

@@ -28,7 +28,8 @@ _DASHES = frozenset("—－-~～")
 _NEVER_CUT = frozenset({"firm", "branch", "campus"})
 _DIRECTIONS = frozenset("东西南北")
 _LEVEL_PREFIXES = frozenset("省市区县")
-_STOP_TAGS = ("v", "p", "c", "d", "r", "t")
+#: A whole name this common in the dictionary, and no place name there, is a word.
+_COMMON_NAME_FREQ = 50
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,21 @@ class ShapeFinder:
         Word frequencies of the segmentation dictionary (jieba's ``FREQ``).
     tags : mapping of str to str
         Part-of-speech tags of dictionary words.
+    admin_names : frozenset of str
+        Names of China's provinces and cities, full and short: a generic part that
+        ends one (浙|江) is that name's.
     """
 
-    def __init__(self, rules: ShapeRules, freq: Mapping[str, int], tags: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        rules: ShapeRules,
+        freq: Mapping[str, int],
+        tags: Mapping[str, str],
+        admin_names: frozenset[str] = frozenset(),
+    ) -> None:
         self.rules = rules
+        kinds = rules.generic_names | set(rules.generics)
+        self.admin_names = frozenset(n for n in admin_names if n not in kinds)
         self.freq = freq
         self.tags = tags
         self._longest_generic = max(len(g) for g in rules.generics)
@@ -106,6 +118,9 @@ class ShapeFinder:
         self._longest_stop = max(len(w) for w in self._stops)
         self._generic_starts = {g[0] for g in rules.generics}
         self._road_generics = tuple(g for g, kind in rules.generics.items() if kind == "road")
+        self._long_kinds = tuple(
+            g for g in rules.generic_names if len(g) >= 4 and g not in rules.generics
+        )
 
     def find(
         self,
@@ -136,6 +151,8 @@ class ShapeFinder:
                 continue
             if any(s <= stop - len(generic) and stop <= e for s, e in names):
                 continue  # 黄石港 of 黄石港区, 机场 of 鄂州花湖机场: the known name's own
+            if any(text[stop - k : stop] in self.admin_names for k in range(2, 5)):
+                continue  # 浙江, 吴江: an admin unit's name, found as such or not at all
             shape = self._named(text, start, stop, generic, jump, (ends, firm_ends, known_ends))
             if shape is None or any(s < shape.start < e for s, e in inner):
                 continue
@@ -197,9 +214,11 @@ class ShapeFinder:
 
         Not one less common than the word that begins at ``at`` (``against``).
         """
-        floor = max(self.rules.cross_word_freq, against + 1)
         for a in range(max(first, at - 3), at):
             for b in range(at + 1, min(end, at + 3) + 1):
+                floor = self.rules.cross_word_freq
+                if b - a == 2:
+                    floor = max(floor, against + 1)  # 湖|水 against 水质; not 二中|全会
                 if b - a >= 2 and self.freq.get(text[a:b], 0) >= floor:
                     return True
         return False
@@ -350,12 +369,22 @@ class ShapeFinder:
             return True  # 市会议中心, 省体育馆: the city's or the province's own
         if len(specific) < 2 or name in self.rules.generic_names:
             return False
+        if name.endswith(self._long_kinds):
+            return False  # 践行绿水青山: a set phrase at the end
+        if len(name) - len(specific) == 1 and name[-2:] in self.rules.generic_names:
+            return False  # 健康乡村, 推进城乡: a kind word (乡村) at the end, no generic part
         if specific in self.rules.road_words and name[len(specific) :] in self._road_generics:
             return True  # 建设路, 解放路
+        if self._common_word(name):
+            return False  # 航空港, 农贸市场: a word of the language, not a name
         if specific.startswith(self.rules.bound_starts) or specific.endswith("之"):
             return False
         bare = specific.lstrip("".join(_NUMERAL))
         return bool(bare) and not self._all_generic(bare)
+
+    def _common_word(self, name: str) -> bool:
+        tag = self.tags.get(name, "")
+        return self.freq.get(name, 0) >= _COMMON_NAME_FREQ and not tag.startswith("ns")
 
     def _all_generic(self, specific: str) -> bool:
         """Whether the specific part is made of generic words only (城市, 旅游文化)."""
