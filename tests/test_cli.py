@@ -95,3 +95,12 @@ def test_a_gazetteer_folder_given_but_missing_is_still_an_error(tmp_path, monkey
     assert status == 1
     assert "nowhere: no such gazetteer folder" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_closed_pipe_is_no_traceback(tmp_path):
+    command = f"{sys.executable} -m projectmap build {SAMPLE} -o {tmp_path / 'out'} | head -c 1"
+    done = subprocess.run(["bash", "-c", f"set -o pipefail; {command}"], capture_output=True,
+                          text=True)  # fmt: skip
+    assert "Traceback" not in done.stderr
+    assert done.returncode in (0, 141)
+    assert (tmp_path / "out" / "projects.geojson").exists()

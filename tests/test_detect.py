@@ -183,6 +183,8 @@ def county():
         ("G105改线工程和S312扩建启动。", ["G105", "S312"]),
         ("107国道和省道212线完成拓宽。", ["107国道", "省道212线"]),
         ("轨道交通3、5号线开工。", ["轨道交通3、5号线"]),
+        ("地铁6号线二期、17号线建成运营。", ["地铁6号线", "17号线"]),  # a list of lines
+        ("确保城南第二人民医院年内完工。", ["城南第二人民医院"]),  # 二人 is no count here
     ],
 )  # fmt: skip
 def test_place_names_by_how_they_are_formed(bare, text, expected):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -49,6 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             said = one_line(str(exc)) or "outputs left as they were"
             print(f"projectmap: interrupted; {said}", file=sys.stderr)
             return 130
+        except BrokenPipeError:
+            # the reader of our output went away (`projectmap build … | head -1`): what was
+            # to be written is written; say nothing more, and exit as a piped tool does
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 141
 
 
 def _parser() -> argparse.ArgumentParser:

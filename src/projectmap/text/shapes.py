@@ -27,6 +27,8 @@ _QUOTES = {"”": "“", "’": "‘", "」": "「", "』": "『"}
 _DASHES = frozenset("—－-~～")
 _NEVER_CUT = frozenset({"firm", "branch", "campus"})
 _DIRECTIONS = frozenset("东西南北")
+#: Measure words that count only after Arabic digits: 300人, but 第二人民医院.
+_COUNTED_IN_DIGITS = frozenset("人名户万亿元")
 _LEVEL_PREFIXES = frozenset("省市区县")
 #: A whole name this common in the dictionary, and no place name there, is a word.
 _COMMON_NAME_FREQ = 50
@@ -326,8 +328,9 @@ class ShapeFinder:
                 return False  # 建设|路, 发展|大道: common words that name roads
             if word in self._stops and not self._runs_on(text, at - length, at):
                 return True  # 完成|望湖路, but not 连接|线 of 连接线
-        if char in self.rules.measure_words and not first:
-            return at - 2 >= start and text[at - 2] in _NUMERAL
+        if char in self.rules.measure_words and not first and at - 2 >= start:
+            before = text[at - 2]
+            return before.isdigit() if char in _COUNTED_IN_DIGITS else before in _NUMERAL
         return False
 
     def _runs_on(self, text: str, start: int, at: int) -> bool:
