@@ -185,6 +185,8 @@ def county():
         ("轨道交通3、5号线开工。", ["轨道交通3、5号线"]),
         ("地铁6号线二期、17号线建成运营。", ["地铁6号线", "17号线"]),  # a list of lines
         ("确保城南第二人民医院年内完工。", ["城南第二人民医院"]),  # 二人 is no count here
+        ("完成滨湖东路凤鸣大桥至朝阳路段改造。", ["滨湖东路", "凤鸣大桥", "朝阳路"]),  # a section
+        ("改造县中医院门诊楼。", ["县中医院门诊楼"]),  # a building of the county's hospital
     ],
 )  # fmt: skip
 def test_place_names_by_how_they_are_formed(bare, text, expected):

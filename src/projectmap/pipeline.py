@@ -57,6 +57,7 @@ class Toolkit:
     region_rules: RegionRules = field(default_factory=RegionRules.load)
     extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
     _detector: PlaceDetector | None = None
+    _elsewhere: dict[str, Elsewhere] = field(default_factory=dict)
 
     @classmethod
     def load(cls, options: BuildOptions) -> Toolkit:
@@ -74,6 +75,15 @@ class Toolkit:
             self.gazetteer = self.gazetteer.merged(china.skeleton([code], self.index))
             self._detector = None
         return self.gazetteer[code]
+
+    def elsewhere(self, code: str) -> Elsewhere:
+        """The admin names that put a place outside the area ``code``, made once per area."""
+        if code not in self._elsewhere:
+            rules = self.region_rules
+            self._elsewhere[code] = Elsewhere(
+                self.index, code, rules.company_suffixes, rules.macro_regions
+            )
+        return self._elsewhere[code]
 
     @property
     def detector(self) -> PlaceDetector:
@@ -120,9 +130,7 @@ def build(
     )
     region = kit.with_region(issuer.code)
     sentences = split_sentences(report.text)
-    rules = kit.region_rules
-    elsewhere = Elsewhere(kit.index, issuer.code, rules.company_suffixes, rules.macro_regions)
-    resolver = Resolver(kit.gazetteer, region.id, elsewhere=elsewhere)
+    resolver = Resolver(kit.gazetteer, region.id, elsewhere=kit.elsewhere(issuer.code))
     mentions = [
         m for m in kit.detector.detect(report.text, sentences) if not resolver.is_region_itself(m)
     ]

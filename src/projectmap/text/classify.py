@@ -66,11 +66,13 @@ class Classifier:
     def classify(self, name: str, context: str = "") -> str:
         """The category id for a project name in its context."""
         best, best_score = "other", 0
+        chars = set(name) | set(context)
         for category in self.categories:
             score = sum(
                 weight
                 * (self.name_weight * name.count(word) + self.context_weight * context.count(word))
                 for word, weight in category.keywords.items()
+                if word[0] in chars
             )
             if score > best_score:
                 best, best_score = category.id, score

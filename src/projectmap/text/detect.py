@@ -4,11 +4,13 @@ Three ways, in this order, each with its offsets in the report text:
 
 1. **gazetteer**: every name and alias of the gazetteer, longest first, with an
    optional part suffix (``磁湖西``, ``长乐山南北麓``, ``老下陆片``);
-2. **shape**: names the gazetteer lacks but that look like places by their
-   ending (``…路``, ``…大道``, ``…湾``, ``…互通``), bounded on the left by
-   jieba's segmentation so that ``启动东方大道`` gives ``东方大道``;
-3. **company** and **list**: a firm that stands for its plant's site
-   (``新兴管业``), and the items of lists such as ``磁湖西、孙家湾等地块``.
+2. **shape**, **code** and **company**: names the gazetteer lacks but that are
+   formed as places are, a specific part and a generic one (``望湖路``,
+   ``棋盘洲综合保税区``, ``新兴管业``), and route codes (``G318``, ``228国道``):
+   see :mod:`projectmap.shapes`. A longer name takes in a known one it starts
+   with (``磁湖湿地公园``, ``鄂州市快递物流产业园``);
+3. **list**: the items of lists such as ``磁湖西、孙家湾等地块`` and
+   ``众联、传化等企业``.
 
 The rules are data in ``rules/places.json``.
 """

@@ -7,7 +7,13 @@ project when something specific comes before it; a weak one (``改造``, ``建�
 ``开发``) only when a place, a firm or a concrete quantity is named. Lists split
 into one project per item when each item is complete (``蜂烈山路、狮子山路建设``
 is two roads) and stay one project when a collective noun follows ``等``
-(``磁湖西、孙家湾、宝钢、同大等地块开发``). The word lists are data in
+(``磁湖西、孙家湾、宝钢、同大等地块开发``).
+
+News and reviews also name projects as *sites*: list items or subjects that are
+place names, when the clause builds them (``发达广场、临沂商城建成运营``,
+``完成甲路、乙路等道路新建工程``). Each project's status is read from the verb that
+speaks of it, after it, else before it (``甲项目点火投产暨乙项目开工``). A
+project named again later is folded into the first. The word lists are data in
 ``rules/projects.json``.
 """
 
@@ -141,7 +147,9 @@ class ProjectExtractor:
         """
         out: list[tuple[_Candidate, str]] = []
         status = fallback
-        for start, end in self._clauses(sentence):
+        clauses = self._clauses(sentence)
+        planned = bool(clauses) and self.rules.plans(text[clauses[0][0] : clauses[0][1]])
+        for start, end in clauses:
             clause = _masked(text, start, end, mentions)  # 开发区 is no 开发
             status = self.rules.status(clause) or status
             at = start
@@ -151,13 +159,14 @@ class ProjectExtractor:
             verb = (
                 predicate > 0
                 or self.rules.status(text[start:end]) is not None
-                or any(w in text[start : start + lead] for w in self.rules.build_verbs)
+                or any(w in text[at : start + lead] for w in self.rules.build_verbs)
             )
             cands = self._objects(text, start + lead, end, mentions, predicate, verb=verb)
             names = [(c.start - at, c.end - at) for c in cands]
+            spans = self.rules.status_spans(clause)
             for cand in cands:
-                own = self.rules.status_of(clause, cand.start - at, cand.end - at, names)
-                out.append((cand, own or status))
+                own = self.rules.status_of(clause, cand.start - at, cand.end - at, names, spans)
+                out.append((cand, "planned" if planned else own or status))
         return out
 
     def _clauses(self, sentence: Sentence) -> list[tuple[int, int]]:
@@ -173,16 +182,16 @@ class ProjectExtractor:
 
     def _connector_cut(self, clause: str) -> int | None:
         """Offset of a ``并`` that opens a second verb phrase (…改造并启动…)."""
-        verbs = [w for words in self.rules.status_words.values() for w in words]
         for match in re.finditer("并", clause):
-            if any(clause.startswith(v, match.end()) for v in verbs) and match.start() > 0:
+            if match.start() > 0 and self.rules.status_at(clause, match.end()):
                 return match.start()
         return None
 
     def _lead_length(self, clause: str) -> int:
         i = 0
         while True:
-            word = next((w for w in self.rules.lead_words if clause.startswith(w, i)), None)
+            leads = self.rules.leads_by_first.get(clause[i : i + 1], ())
+            word = next((w for w in leads if clause.startswith(w, i)), None)
             invest = self.rules.investment.match(clause, i)
             if invest is not None:
                 i = invest.end()
@@ -319,9 +328,12 @@ class ProjectExtractor:
     def _headed(self, text: str, start: int, end: int) -> _Candidate | None:
         """The span up to its last head, with tails and phases dropped, if it has a head."""
         piece = text[start:end]
+        chars = set(piece)
         best: tuple[int, bool] | None = None
         for strong, heads in ((True, self.rules.strong_heads), (False, self.rules.weak_heads)):
             for head in heads:
+                if head[-1] not in chars:
+                    continue
                 at = piece.rfind(head)
                 if at >= 0 and self.rules.only_tail(piece[at + len(head) :]):
                     stop = at + len(head)

@@ -52,6 +52,8 @@ class ProjectRules:
     pronoun_starts: tuple[str, ...]
     slogan: re.Pattern[str]
     build_verbs: tuple[str, ...]
+    plan_openers: tuple[str, ...]
+    done_markers: tuple[str, ...]
 
     @classmethod
     def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
@@ -94,6 +96,8 @@ class ProjectRules:
             pronoun_starts=longest_first("pronoun_starts"),
             slogan=re.compile(data["slogan"]),
             build_verbs=longest_first("build_verbs"),
+            plan_openers=longest_first("plan_openers"),
+            done_markers=longest_first("done_markers"),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -162,23 +166,46 @@ class ProjectRules:
         return next((s for s in STATUSES if s in found), None)
 
     def status_spans(self, clause: str) -> list[tuple[int, int, str]]:
-        """Where a clause's status verbs stand, and the status each gives, in text order."""
+        """Where a clause's status verbs stand, and the status each gives, in text order.
+
+        At each place the longest phrase is read (完成投资, not 完成).
+        """
         spans: list[tuple[int, int, str]] = []
-        taken = [False] * len(clause)
-        for word, status in self._status_phrases:
-            if word not in clause:
-                continue  # one C search rules out most phrases
-            for match in re.finditer(re.escape(word), clause):
-                if any(taken[match.start() : match.end()]):
-                    continue
-                taken[match.start() : match.end()] = [True] * len(word)
-                before = clause[max(0, match.start() - 4) : match.start()]
-                future = any(f in before for f in self.future_words)
-                spans.append((match.start(), match.end(), "planned" if future else status))
-        return sorted(spans)
+        statuses = self._status_of_phrase
+        for match in self._status_pattern.finditer(clause):
+            before = clause[max(0, match.start() - 4) : match.start()]
+            future = any(f in before for f in self.future_words)
+            status = "planned" if future else statuses[match.group()]
+            spans.append((match.start(), match.end(), status))
+        return spans
+
+    def status_at(self, clause: str, at: int) -> bool:
+        """Whether a status verb begins at ``clause[at]`` (…改造并|启动…)."""
+        return self._status_pattern.match(clause, at) is not None
+
+    @functools.cached_property
+    def _status_of_phrase(self) -> dict[str, str]:
+        return dict(reversed(self._status_phrases))
+
+    @functools.cached_property
+    def _status_pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(re.escape(w) for w, _ in self._status_phrases))
+
+    @functools.cached_property
+    def leads_by_first(self) -> dict[str, tuple[str, ...]]:
+        """The lead words by their first character, longest first."""
+        out: dict[str, tuple[str, ...]] = {}
+        for word in self.lead_words:
+            out[word[0]] = (*out.get(word[0], ()), word)
+        return out
 
     def status_of(
-        self, clause: str, start: int, end: int, names: Sequence[tuple[int, int]] = ()
+        self,
+        clause: str,
+        start: int,
+        end: int,
+        names: Sequence[tuple[int, int]] = (),
+        spans: Sequence[tuple[int, int, str]] | None = None,
     ) -> str | None:
         """The status of the project named at ``clause[start:end]``.
 
@@ -186,20 +213,30 @@ class ProjectRules:
         else the clause's; verbs inside project names (提质增效) do not count. A plan
         verb before it (支持, 助推) makes a later completion a goal: planned.
         """
-        spans = [s for s in self.status_spans(clause) if not any(a <= s[0] < b for a, b in names)]
+        read = self.status_spans(clause) if spans is None else spans
+        spans = [s for s in read if not any(a <= s[0] < b for a, b in names)]
         before = [s for s in spans if s[1] <= start]
         after = [s for s in spans if s[0] >= end]
         framed = any(s[2] == "planned" for s in before)
         if after:
             status = after[0][2]
             return "planned" if framed and status == "completed" else status
-        return before[-1][2] if before else self.status(clause)
+        if before:
+            return before[-1][2]
+        found = {status for _, _, status in read}
+        return next((s for s in STATUSES if s in found), None)
 
     @functools.cached_property
     def _status_phrases(self) -> list[tuple[str, str]]:
         """Status phrases with their status, longest first (sorted once per rule set)."""
         pairs = [(w, s) for s, words in self.status_words.items() for w in words]
         return sorted(pairs, key=lambda p: -len(p[0]))
+
+    def plans(self, opening: str) -> bool:
+        """Whether a sentence's first clause says it speaks of plans (今年，我县将…)."""
+        return any(w in opening for w in self.plan_openers) and not any(
+            w in opening for w in self.done_markers
+        )
 
     def default_status(self, context: str) -> str:
         """The status of a project no verb speaks of: planned in a plan, else under way."""

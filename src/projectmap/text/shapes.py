@@ -119,6 +119,10 @@ class ShapeFinder:
         self._stops = rules.stop_words | rules.area_words
         self._longest_stop = max(len(w) for w in self._stops)
         self._generic_starts = {g[0] for g in rules.generics}
+        self._generic_lasts = {g[-1] for g in rules.generics}
+        self._generics_by_first: dict[str, list[str]] = {}
+        for generic in rules.generics:
+            self._generics_by_first.setdefault(generic[0], []).append(generic)
         self._road_generics = tuple(g for g, kind in rules.generics.items() if kind == "road")
         self._long_kinds = tuple(
             g for g in rules.generic_names if len(g) >= 4 and g not in rules.generics
@@ -169,6 +173,8 @@ class ShapeFinder:
 
     def _generic_ending(self, text: str, stop: int, start: int, end: int) -> str | None:
         """The generic part that ends a name at ``stop``, if one does."""
+        if text[stop - 1] not in self._generic_lasts:
+            return None
         for length in range(min(self._longest_generic, stop - start), 0, -1):
             generic = text[stop - length : stop]
             if generic not in self.rules.generics:
@@ -190,8 +196,7 @@ class ShapeFinder:
         nxt = text[stop : min(end, stop + self._longest_generic)]
         return any(
             nxt.startswith(g) and not self._cut_after(text, stop + len(g), end)
-            for g in self.rules.generics
-            if g[0] == nxt[0]
+            for g in self._generics_by_first[nxt[0]]
         )
 
     def _cut_after(self, text: str, stop: int, end: int) -> bool:
@@ -199,8 +204,8 @@ class ShapeFinder:
 
         A direction after it is the part of the place (万新路|西南侧, 大冶湖|北岸).
         """
-        if stop < end and text[stop] in _DIRECTIONS:
-            return False
+        if (stop < end and text[stop] in _DIRECTIONS) or text[stop : stop + 1] == "段":
+            return False  # 万新路|西南侧, 大冶湖|北岸, 日升路|段
         return self._word_across(
             text, stop, max(0, stop - 3), end, against=self._word_at(text, stop, end)
         )
@@ -378,7 +383,7 @@ class ShapeFinder:
             return False  # 健康乡村, 推进城乡: a kind word (乡村) at the end, no generic part
         if specific in self.rules.road_words and name[len(specific) :] in self._road_generics:
             return True  # 建设路, 解放路
-        if self._common_word(name):
+        if name[0] not in _LEVEL_PREFIXES and self._common_word(name):
             return False  # 航空港, 农贸市场: a word of the language, not a name
         if specific.startswith(self.rules.bound_starts) or specific.endswith("之"):
             return False
