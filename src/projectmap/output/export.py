@@ -31,8 +31,7 @@ from projectmap.errors import OutputError
 from projectmap.files.safe import atomic_path, write_text_atomic
 from projectmap.output import gpkg as _gpkg
 from projectmap.output.tables import projects_csv, unresolved_csv
-from projectmap.places import geojson
-from projectmap.places.geojson import geometry_json, normalized
+from projectmap.places.geojson import compact, feature_lines, geometry_json, normalized
 from projectmap.places.locate import BuildResult
 
 #: Properties written to ``projects.geojson``, in order (the output contract).
@@ -74,27 +73,24 @@ def _plain(value: Any) -> Any:
 
 
 def feature_collection(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> str:
-    """A FeatureCollection of ``frame`` as text, one feature per line.
+    """A FeatureCollection as text, one feature per line.
 
     A geometry that many features share (the county outline of every place known only
-    to the county) is turned into GeoJSON once.
+    to the county) is written out once and its text reused.
     """
-    features = []
-    done: dict[bytes, dict[str, Any] | None] = {}
+    lines = []
+    written: dict[bytes, str] = {}
     for row in frame.itertuples(index=False):
         record = row._asdict()
+        props = {key: _plain(record[key]) for key in properties}
         geometry = record["geometry"]
-        wkb = b"" if geometry is None else geometry.wkb
-        if wkb not in done:
-            done[wkb] = geometry_json(geometry)
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {key: _plain(record[key]) for key in properties},
-                "geometry": done[wkb],
-            }
+        key = b"" if geometry is None else geometry.wkb
+        if key not in written:
+            written[key] = compact(geometry_json(geometry))
+        lines.append(
+            f'{{"type":"Feature","properties":{compact(props)},"geometry":{written[key]}}}'
         )
-    return geojson.feature_collection(features)
+    return feature_lines(lines)
 
 
 def gpkg_table(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> pd.DataFrame:

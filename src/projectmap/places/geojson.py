@@ -8,7 +8,7 @@ the map and ``compare``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -62,6 +62,15 @@ def feature_collection(features: Iterable[Mapping[str, Any]]) -> str:
     The one GeoJSON writer: gazetteer layers, a build's ``projects.geojson`` and
     ``places.geojson``, and ``compare.geojson``. Compact separators, readable Chinese.
     """
-    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features]
+    return feature_lines([compact(f) for f in features])
+
+
+def feature_lines(lines: Sequence[str]) -> str:
+    """A FeatureCollection of features already written as text, one a line."""
     body = ",\n".join(lines)
     return HEAD + body + ("\n" if lines else "") + "]}\n"
+
+
+def compact(value: Any) -> str:
+    """JSON as the GeoJSON files hold it: no spaces, Chinese as it is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from projectmap.text import jiebadict
+from projectmap.text import jiebadict as _jiebadict
 from projectmap.text.rules import read_rules
 from projectmap.text.segment import Sentence
 from projectmap.text.shapes import ShapeFinder, ShapeRules
@@ -117,8 +117,8 @@ class PlaceDetector:
     ) -> None:
         self.rules = rules or PlaceRules.load()
         self.admin_names = frozenset(admin_names)
-        self.tokenizer = jiebadict.tokenizer()  # the dictionary is read once per process
-        self.tags = jiebadict.tags()
+        self.tokenizer = _jiebadict.tokenizer()  # the dictionary is read once per process
+        self.tags = _jiebadict.tags()
         kept_aliases = {
             a
             for a in aliases
