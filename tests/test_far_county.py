@@ -44,3 +44,16 @@ def test_township_names_resolve_from_packaged_data(yuhang):
     places = yuhang.places.set_index("mention")
     assert places.loc["瓶窑", "gazetteer_id"] == "330110/瓶窑镇"
     assert Path(places.loc["瓶窑", "explanation"]).name  # a sentence, never empty
+
+
+def test_gazetteer_names_of_another_province_are_not_looked_for(toolkit):
+    # 黄石's gazetteer knows a 金湖 (a street office of 大冶); in a report from 安徽 the
+    # detector must not know it, or it would cut 升金湖 in two
+    toolkit.with_region("341721")
+    anhui = toolkit.detector_for("341721")
+    text = "升金湖湿地生态修复工程通过验收。"
+    from projectmap.text.segment import Sentence
+
+    found = [m.text for m in anhui.in_sentence(text, Sentence(0, len(text), text))]
+    assert "升金湖" in "".join(found) and "金湖" not in found
+    assert "金湖" in toolkit.detector.names  # the whole gazetteer still knows it

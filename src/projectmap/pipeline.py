@@ -57,6 +57,7 @@ class Toolkit:
     region_rules: RegionRules = field(default_factory=RegionRules.load)
     extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
     _detector: PlaceDetector | None = None
+    _detector_scope: str | None = None
     _elsewhere: dict[str, Elsewhere] = field(default_factory=dict)
 
     @classmethod
@@ -87,22 +88,46 @@ class Toolkit:
 
     @property
     def detector(self) -> PlaceDetector:
-        """The place detector for the current gazetteer, made on first use."""
-        if self._detector is None:
-            primary = self.gazetteer.primary_names()
+        """The place detector for every name of the gazetteer, made on first use."""
+        return self._detector_over(None)
+
+    def detector_for(self, code: str) -> PlaceDetector:
+        """The place detector for a region: it knows the names of its province only.
+
+        A 黄石 community called 金湖 is not looked for in a report from 安徽, where it
+        would cut 升金湖 in two; names of entries placed under no admin unit count anywhere.
+        """
+        chain = [code, *(a.id for a in self.gazetteer.ancestors(code))]
+        province = next(
+            (i for i in reversed(chain) if self.gazetteer[i].admin_level == 1), chain[-1]
+        )
+        return self._detector_over(province)
+
+    def _detector_over(self, scope: str | None) -> PlaceDetector:
+        if self._detector is None or self._detector_scope != scope:
+            self._detector = None  # lets the jieba dictionary go back before it is lent again
+            entries = [e for e in self.gazetteer.values() if self._in_scope(e, scope)]
+            primary = {e.name for e in entries}
+            names = {n for e in entries for n in e.names}
             admin = {
                 name
-                for entry in self.gazetteer.values()
+                for entry in entries
                 if entry.admin_level is not None and entry.admin_level <= 3
                 for name in entry.names
             }
             self._detector = PlaceDetector(
                 primary,
-                set(self.gazetteer.names()) - primary,
+                names - primary,
                 admin_names=admin,
                 country_names=self.index.names(max_level=2),
             )
+            self._detector_scope = scope
         return self._detector
+
+    def _in_scope(self, entry: Entry, scope: str | None) -> bool:
+        if scope is None or self.gazetteer.is_within(entry.id, scope):
+            return True
+        return not any(a.admin_level is not None for a in self.gazetteer.ancestors(entry.id))
 
 
 def gazetteer_folder(options: BuildOptions) -> Path | None:
@@ -132,7 +157,9 @@ def build(
     sentences = split_sentences(report.text)
     resolver = Resolver(kit.gazetteer, region.id, elsewhere=kit.elsewhere(issuer.code))
     mentions = [
-        m for m in kit.detector.detect(report.text, sentences) if not resolver.is_region_itself(m)
+        m
+        for m in kit.detector_for(region.id).detect(report.text, sentences)
+        if not resolver.is_region_itself(m)
     ]
     projects = kit.extractor.extract(report.text, sentences, mentions)
     categories = {p.id: _category(kit.classifier, p) for p in projects}

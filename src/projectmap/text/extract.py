@@ -153,7 +153,11 @@ class ProjectExtractor:
             clause = _masked(text, start, end, mentions)  # 开发区 is no 开发
             status = self.rules.status(clause) or status
             at = start
-            start += self.rules.frame_cut(clause, _subjects_end(text, start, end, mentions))
+            barrier = _subjects_end(text, start, end, mentions)
+            named = self.rules.first_head_end(clause)
+            if named is not None and (barrier is None or named < barrier):
+                barrier = named  # 清溪水库…工程|已完成…: a verb after a work is its predicate
+            start += self.rules.frame_cut(clause, barrier)
             lead = self._lead_length(text[start:end])
             predicate = self.rules.predicate_length(text[start + lead : end])
             verb = (

@@ -253,6 +253,11 @@ class ProjectRules:
             rest = rest[: -len(word)]
         return len(clause) - len(rest) - cut if rest else 0
 
+    def first_head_end(self, clause: str) -> int | None:
+        """Where the first strong head of a clause ends (清溪水库|…), if it has one."""
+        ends = [at + len(h) for h in self.strong_heads if (at := clause.find(h)) >= 0]
+        return min(ends) if ends else None
+
     def frame_cut(self, clause: str, barrier: int | None = None) -> int:
         """Where a clause's object begins after a framing verb (赴…调研|临港产业园项目).
 
