@@ -46,9 +46,13 @@ def test_township_names_resolve_from_packaged_data(yuhang):
     assert Path(places.loc["瓶窑", "explanation"]).name  # a sentence, never empty
 
 
-def test_gazetteer_names_of_another_province_are_not_looked_for(toolkit):
+def test_gazetteer_names_of_another_province_are_not_looked_for():
     # 黄石's gazetteer knows a 金湖 (a street office of 大冶); in a report from 安徽 the
     # detector must not know it, or it would cut 升金湖 in two
+    from conftest import GAZETTEER
+    from projectmap.pipeline import BuildOptions, Toolkit
+
+    toolkit = Toolkit.load(BuildOptions(gazetteer=GAZETTEER))  # its own: the shared one stays
     toolkit.with_region("341721")
     anhui = toolkit.detector_for("341721")
     text = "升金湖湿地生态修复工程通过验收。"
