@@ -20,6 +20,8 @@ from projectmap.text.rules import read_rules
 STATUSES = ("completed", "starting", "under_construction", "planned")
 CONNECTORS = ("以及", "和", "及", "与", "并")
 _NUMBER = r"\d+(?:\.\d+)?"
+#: A share of the work right after a completion verb (完成|80%, 完成|工程量的60%).
+_SHARE = re.compile(r"[^，。；]{0,6}?(?:约|近|超)?\d+(?:\.\d+)?\s*[%％]")
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,8 @@ class ProjectRules:
             before = clause[max(0, match.start() - 4) : match.start()]
             future = any(f in before for f in self.future_words)
             status = "planned" if future else statuses[match.group()]
+            if status == "completed" and _SHARE.match(clause, match.end()):
+                status = "under_construction"  # 完成80%: under way, not done
             spans.append((match.start(), match.end(), status))
         return spans
 
