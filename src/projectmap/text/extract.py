@@ -149,9 +149,13 @@ class ProjectExtractor:
         status = fallback
         clauses = self._clauses(sentence)
         planned = bool(clauses) and self.rules.plans(text[clauses[0][0] : clauses[0][1]])
-        for start, end in clauses:
+        for number, (start, end) in enumerate(clauses):
             clause = _masked(text, start, end, mentions)  # 开发区 is no 开发
             status = self.rules.status(clause) or status
+            titled = text[end : end + 1] in "：:" and number + 1 < len(clauses)
+            if titled:  # 甲工厂：主体结构封顶 — the clause after the colon speaks of it
+                after = clauses[number + 1]
+                status = self.rules.status(_masked(text, *after, mentions)) or status
             at = start
             barrier = _subjects_end(text, start, end, mentions)
             named = self.rules.first_head_end(clause)
@@ -161,7 +165,8 @@ class ProjectExtractor:
             lead = self._lead_length(text[start:end])
             predicate = self.rules.predicate_length(text[start + lead : end])
             verb = (
-                predicate > 0
+                titled
+                or predicate > 0
                 or self.rules.status(text[start:end]) is not None
                 or any(w in text[at : start + lead] for w in self.rules.build_verbs)
             )
@@ -192,7 +197,8 @@ class ProjectExtractor:
         return None
 
     def _lead_length(self, clause: str) -> int:
-        i = 0
+        numbered = self.rules.enumerator.match(clause)
+        i = numbered.end() if numbered else 0
         while True:
             leads = self.rules.leads_by_first.get(clause[i : i + 1], ())
             word = next((w for w in leads if clause.startswith(w, i)), None)

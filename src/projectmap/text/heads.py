@@ -55,6 +55,7 @@ class ProjectRules:
     slogan: re.Pattern[str]
     build_verbs: tuple[str, ...]
     plan_openers: tuple[str, ...]
+    enumerator: re.Pattern[str]
     done_markers: tuple[str, ...]
 
     @classmethod
@@ -99,6 +100,7 @@ class ProjectRules:
             slogan=re.compile(data["slogan"]),
             build_verbs=longest_first("build_verbs"),
             plan_openers=longest_first("plan_openers"),
+            enumerator=re.compile(data["enumerator"]),
             done_markers=longest_first("done_markers"),
         )
 

@@ -273,7 +273,11 @@ class ShapeFinder:
             joined = cut > after  # 外贸码头|和|客运码头: a connective starts a new name
             if self._stands_alone(text[cut:at], text[cut:stop], joined=joined):
                 left = cut
-            elif after in known_ends and not text[cut:at].startswith(self.rules.descriptors):
+            elif (
+                after in known_ends
+                and at - cut >= 2
+                and not text[cut:at].startswith(self.rules.descriptors)
+            ):
                 return None  # 长乐山南北麓|开山塘口: a kind of thing at a known place
         if not self._specific(text[left:at], text[left:stop]):
             return None
