@@ -289,9 +289,8 @@ class ProjectExtractor:
             return None
         if sum(m.end - m.start for m in inside) * 2 < end - start:
             return None
-        name = text[start:end].strip("“”\"' ")
-        at = start + text[start:end].index(name) if name else start
-        return _Candidate(name, at, at + len(name), True) if name else None
+        site = self._plain_item(text, start, end)
+        return site if site.name else None
 
     def _named_list(self, items: list[tuple[int, int]], mentions: Sequence[Mention]) -> bool:
         """Whether most items of a ``甲、乙等…`` list are named places or firms."""

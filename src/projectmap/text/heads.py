@@ -166,8 +166,7 @@ class ProjectRules:
         Longer phrases are read first (完成投资 is progress, not completion), and a verb
         after 将, 计划 or 力争 only plans. The most advanced status read wins.
         """
-        found = {status for _, _, status in self.status_spans(clause)}
-        return next((s for s in STATUSES if s in found), None)
+        return _most_advanced(self.status_spans(clause))
 
     def status_spans(self, clause: str) -> list[tuple[int, int, str]]:
         """Where a clause's status verbs stand, and the status each gives, in text order.
@@ -229,8 +228,7 @@ class ProjectRules:
             return "planned" if framed and status == "completed" else status
         if before:
             return before[-1][2]
-        found = {status for _, _, status in read}
-        return next((s for s in STATUSES if s in found), None)
+        return _most_advanced(read)
 
     @functools.cached_property
     def _status_phrases(self) -> list[tuple[str, str]]:
@@ -334,3 +332,9 @@ class ProjectRules:
         """The first quantity written in ``name`` (``15万吨``, ``7个小区6850户``), or None."""
         match = self.quantity.search(name)
         return match.group() if match else None
+
+
+def _most_advanced(spans: Sequence[tuple[int, int, str]]) -> str | None:
+    """The most advanced status among those read (completed before starting, and on)."""
+    found = {status for _, _, status in spans}
+    return next((s for s in STATUSES if s in found), None)

@@ -118,7 +118,6 @@ class ShapeFinder:
         self._longest_generic = max(len(g) for g in rules.generics)
         self._stops = rules.stop_words | rules.area_words
         self._longest_stop = max(len(w) for w in self._stops)
-        self._generic_starts = {g[0] for g in rules.generics}
         self._generic_lasts = {g[-1] for g in rules.generics}
         self._generics_by_first: dict[str, list[str]] = {}
         for generic in rules.generics:
@@ -191,7 +190,7 @@ class ShapeFinder:
 
         Not when that one is cut from a word (物流园区|路网).
         """
-        if stop >= end or text[stop] not in self._generic_starts:
+        if stop >= end or text[stop] not in self._generics_by_first:
             return False
         nxt = text[stop : min(end, stop + self._longest_generic)]
         return any(
