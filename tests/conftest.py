@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from projectmap.places.gazetteer import Entry
-from projectmap.places.locate import PLACE_COLUMNS, PRECISION_LABELS, PROJECT_COLUMNS, BuildResult
+from projectmap.places.result import PLACE_FIELDS, PRECISION_LABELS, PROJECT_FIELDS, BuildResult
 from projectmap.reading.ingest import Report
 
 #: A sentence built to break naive HTML or JS string building.
@@ -69,7 +69,7 @@ def _projects() -> gpd.GeoDataFrame:
         _project("p08", HOSTILE_NAME, "infrastructure", "基础设施", 1, Point(114.985, 30.215),
                  ["长乐山"], HOSTILE_SENTENCE, amount="3.5亿元"),
     ]  # fmt: skip
-    return gpd.GeoDataFrame(rows, columns=list(PROJECT_COLUMNS), geometry="geometry",
+    return gpd.GeoDataFrame(rows, columns=[*PROJECT_FIELDS, "geometry"], geometry="geometry",
                             crs="EPSG:4326")  # fmt: skip
 
 
@@ -100,7 +100,7 @@ def _places() -> gpd.GeoDataFrame:
                "not in gazetteer"),
         _place("m07", "老下陆片", None, None, None, None, [], "not in gazetteer"),
     ]  # fmt: skip
-    return gpd.GeoDataFrame(rows, columns=list(PLACE_COLUMNS), geometry="geometry",
+    return gpd.GeoDataFrame(rows, columns=[*PLACE_FIELDS, "geometry"], geometry="geometry",
                             crs="EPSG:4326")  # fmt: skip
 
 
@@ -109,7 +109,7 @@ def build_sample_result() -> BuildResult:
     text = "黄石市下陆区人民政府工作报告\n" + "\n".join(_projects()["sentence"])
     report = Report(id="sample", text=text, title="黄石市下陆区人民政府工作报告（2022年12月28日）",
                     date="2022-12-28", source="xialu-sample.txt")  # fmt: skip
-    return BuildResult(report=report, region=_region(), projects=_projects(), places=_places())
+    return BuildResult.from_frames(report, _region(), _projects(), _places())
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ Tile requests are refused in both, as behind a firewall that blocks the tile ser
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import subprocess
@@ -27,7 +26,7 @@ from conftest import CHROMIUM, HOSTILE_NAME, HOSTILE_SENTENCE, ROOT  # and the `
 from projectmap.output.mapassets import offline_asset
 from projectmap.output.render import map_html, render_map
 from projectmap.places.crs import from_wgs84
-from projectmap.places.locate import BuildResult
+from projectmap.places.result import BuildResult
 
 TILE_HOSTS = {"tile.openstreetmap.org", *(f"webrd0{n}.is.autonavi.com" for n in range(1, 5))}
 LAYERS = [
@@ -73,7 +72,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, sample_result: BuildResult) -
     (root / "offline.html").write_text(map_html(m), encoding="utf-8")
     projects = sample_result.projects.copy()
     projects.loc[projects["id"] == "p02", "category_label"] = HOSTILE_LABEL
-    hostile = dataclasses.replace(sample_result, projects=projects)
+    hostile = sample_result.with_frames(projects)
     (root / "hostile.html").write_text(map_html(render_map(hostile)), encoding="utf-8")
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

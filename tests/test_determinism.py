@@ -65,3 +65,22 @@ def test_ids_derive_from_content(two_builds):
     ids = [row[0] for row in list(csv.reader(io.StringIO(text)))[1:]]
     assert ids and all(i.startswith("p-") and len(i) == 14 for i in ids)
     assert len(set(ids)) == len(ids)
+
+
+def test_a_report_is_built_the_same_whatever_was_built_before(tmp_path):
+    """A toolkit that built a report of another area first gives the same result.
+
+    Building a 黄州区 report adds China's skeleton of 黄州 to what the toolkit knows;
+    a 阳新县 report built after it must not find 黄冈's names through that skeleton.
+    """
+    from projectmap.pipeline import BuildOptions, Toolkit, build
+
+    texts = Path(__file__).parent / "data" / "dev" / "texts"
+    options = BuildOptions(gazetteer=GAZETTEER)
+    fresh = build(texts / "hs-yangxin-xingang-2020.txt", toolkit=Toolkit.load(options))
+    used = Toolkit.load(options)
+    for other in ("hb-huanggang-urbanrenewal.txt", "cn-hailaer-2016.txt"):
+        build(texts / other, toolkit=used)
+    after = build(texts / "hs-yangxin-xingang-2020.txt", toolkit=used)
+    assert after.located_places == fresh.located_places
+    assert after.located_projects == fresh.located_projects

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -16,15 +15,9 @@ from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point
 
 from conftest import HOSTILE_NAME, HOSTILE_SENTENCE, build_sample_result
 from projectmap.errors import OutputError
-from projectmap.output.export import (
-    GPKG_DATE,
-    PLACE_PROPERTIES,
-    PROJECT_PROPERTIES,
-    write_data,
-    write_geopackage,
-)
+from projectmap.output.export import GPKG_DATE, write_data, write_geopackage
 from projectmap.output.tables import PROJECTS_CSV, neutralised
-from projectmap.places.locate import BuildResult
+from projectmap.places.result import PLACE_FIELDS, PROJECT_FIELDS, BuildResult
 from rfc7946 import geojson_problems
 
 DATA_FILES = ("projects.geojson", "places.geojson", "projects.csv", "unresolved.csv")
@@ -44,7 +37,7 @@ def hand_made_result() -> BuildResult:
     projects.loc[2, "geometry"] = GeometryCollection([EXTRA_DIGITS, LineString(CLOCKWISE)])
     places.loc[0, "geometry"] = wrong_way
     places.loc[1, "geometry"] = EXTRA_DIGITS
-    return dataclasses.replace(result, projects=projects, places=places)
+    return result.with_frames(projects, places)
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +169,7 @@ def test_geopackage_has_one_layer_per_declared_geometry_type(written):
     for name, kind in GPKG_LAYERS.items():
         info = pyogrio.read_info(path, layer=name)
         assert info["geometry_type"] == kind
-        fields = PROJECT_PROPERTIES if name.startswith("projects") else PLACE_PROPERTIES
+        fields = PROJECT_FIELDS if name.startswith("projects") else PLACE_FIELDS
         assert list(info["fields"]) == list(fields)
 
 
@@ -269,7 +262,7 @@ def test_geopackage_that_cannot_be_written_is_a_clear_error(tmp_path):
 def test_an_empty_build_still_writes_every_file(tmp_path):
     result = build_sample_result()
     projects, places = result.projects.iloc[:0], result.places.iloc[:0]
-    empty = dataclasses.replace(result, projects=projects, places=places)
+    empty = result.with_frames(projects, places)
     write_data(empty, tmp_path)
     assert geojson_problems((tmp_path / "projects.geojson").read_text(encoding="utf-8")) == []
     for layer in GPKG_LAYERS:
@@ -351,7 +344,7 @@ def test_csv_cells_that_start_a_formula_are_neutralised(tmp_path, formula):
     projects, places = result.projects.copy(), result.places.copy()
     projects.loc[0, ["name", "amount"]] = [formula, formula]
     places.loc[4, "mention"] = formula
-    write_data(dataclasses.replace(result, projects=projects, places=places), tmp_path)
+    write_data(result.with_frames(projects, places), tmp_path)
     for name, column in (("projects.csv", "name"), ("projects.csv", "amount"),
                          ("unresolved.csv", "mention")):  # fmt: skip
         back = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import folium
-import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
@@ -29,8 +28,8 @@ from projectmap.output.mapassets import MapApp, PinCluster, script_json
 from projectmap.output.mapdata import map_data
 from projectmap.output.mappage import _unique_labels, mark_spans, page_data
 from projectmap.output.render import base_layers, map_html, render_map
-from projectmap.places.locate import PLACE_COLUMNS, PROJECT_COLUMNS, BuildResult
 from projectmap.places.resolve import REASONS
+from projectmap.places.result import BuildResult
 
 SIZE_LIMIT = 1_500_000
 
@@ -123,7 +122,7 @@ def test_words_follow_the_level_of_the_region(sample_result):
     )
     projects = sample_result.projects.copy()
     projects.loc[projects["id"] == "p07", "precision"] = 4
-    result = dataclasses.replace(sample_result, region=province, projects=projects)
+    result = dataclasses.replace(sample_result.with_frames(projects), region=province)
     data = app_data(render_map(result))
     assert data["report"]["level"] == "省"
     assert data["projects"]["p07"]["level"] == "省"
@@ -392,11 +391,7 @@ def test_offline_asset_lookup():
 
 def test_empty_result_still_renders():
     result = build_sample_result()
-    empty = dataclasses.replace(
-        result,
-        projects=gpd.GeoDataFrame(columns=list(PROJECT_COLUMNS), geometry="geometry", crs=4326),
-        places=gpd.GeoDataFrame(columns=list(PLACE_COLUMNS), geometry="geometry", crs=4326),
-    )
+    empty = dataclasses.replace(result, located_projects=(), located_places=())
     m = render_map(empty)
     assert groups(m) == []
     assert app_data(m)["order"] == [] and "下陆区" in map_html(m)
@@ -429,7 +424,7 @@ def test_a_category_outside_the_packaged_rules_keeps_its_own_label():
     result = build_sample_result()
     projects = result.projects.copy()
     projects.loc[projects["id"] == "p02", ["category", "category_label"]] = ["mining", "矿业"]
-    m = render_map(dataclasses.replace(result, projects=projects))
+    m = render_map(result.with_frames(projects))
     assert "矿业 (1)" in [g.layer_name for g in groups(m)]
     assert "工业技改 (1)" not in [g.layer_name for g in groups(m)]
 
@@ -440,7 +435,7 @@ def test_nullable_columns_are_read_as_nulls():
     projects["precision"] = projects["precision"].astype("Int64")
     projects.loc[projects["id"] == "p07", ["precision", "precision_label"]] = [None, None]
     projects.loc[projects["id"] == "p02", "amount"] = None
-    data = app_data(render_map(dataclasses.replace(result, projects=projects)))
+    data = app_data(render_map(result.with_frames(projects)))
     assert data["projects"]["p07"]["precision"] == "未定位"
     assert data["projects"]["p02"]["amount"] is None
     assert data["projects"]["p01"]["precision"] == "精确位置 · exact site"

@@ -16,7 +16,7 @@ from projectmap.errors import ProjectmapError
 
 _LAZY = {
     "BuildOptions": "projectmap.pipeline",
-    "BuildResult": "projectmap.places.locate",
+    "BuildResult": "projectmap.places.result",
     "Gazetteer": "projectmap.places.gazetteer",
     "build": "projectmap.pipeline",
     "load_gazetteer": "projectmap.places.gazetteer",

@@ -95,10 +95,9 @@ def build_one(path: Path, target: Path, *, options: BuildOptions, toolkit: Toolk
     except Exception as exc:  # one bad file must not stop the batch
         detail = f"failed unexpectedly ({type(exc).__name__}: {exc}); please report this"
         return Outcome(path, target.name, error=_naming(path, detail))
-    places = result.places
-    unresolved = int(places["gazetteer_id"].isna().sum())
+    places, unresolved = len(result.located_places), len(result.unresolved_places)
     return Outcome(
-        path, target.name, result.region.name, len(result.projects), len(places) - unresolved,
+        path, target.name, result.region.name, len(result.located_projects), places - unresolved,
         unresolved,
     )  # fmt: skip
 

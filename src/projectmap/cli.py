@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -226,22 +227,24 @@ def _positive_number(text: str) -> float:
 
 def summary(result: object, outdir: Path) -> str:
     """A few lines on what a build found and where it wrote it."""
-    from projectmap.places.locate import BuildResult
+    from projectmap.places.result import BuildResult
 
     if not isinstance(result, BuildResult):
         raise TypeError("summary() needs a BuildResult")
-    places = result.places
-    by_precision = places[places["geometry"].notna()]["precision"].value_counts().sort_index()
-    resolved = ", ".join(f"{count} at precision {code}" for code, count in by_precision.items())
-    unresolved = sorted(set(result.unresolved["mention"]))
+    places = result.located_places
+    by_precision = Counter(p.precision for p in places if p.geometry is not None)
+    resolved = ", ".join(
+        f"{count} at precision {code}" for code, count in sorted(by_precision.items())
+    )
+    unresolved = sorted({p.mention for p in result.unresolved_places})
     lines = [
-        f"{result.report.source}: {result.region.name}, {len(result.projects)} projects, "
-        f"{len(places)} place mentions",
+        f"{result.report.source}: {result.region.name}, {len(result.located_projects)} "
+        f"projects, {len(places)} place mentions",
         f"  resolved: {resolved or 'none'}",
         f"  unresolved ({len(unresolved)}): {'、'.join(unresolved) or 'none'}",
         f"  wrote {outdir}",
     ]
-    if unresolved or (places["precision"] >= 3).any():
+    if unresolved or any((p.precision or 0) >= 3 for p in places):
         lines.append(
             f"  to place them precisely: projectmap gazetteer fetch-osm --from {outdir}, "
             f"or gazetteer geocode {outdir} --provider amap|tianditu, or place them in map.html"

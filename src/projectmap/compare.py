@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from projectmap._compare_read import folder_region, read_projects
 from projectmap.errors import RegionError
 from projectmap.pipeline import BuildOptions, Toolkit, build
+from projectmap.places.result import LocatedProject
 
 STATUSES = ("new", "continuing", "completed", "dropped")
 COMPLETION_WORDS = ("完成", "竣工", "建成", "投用", "完工", "通车", "投产", "交付")
@@ -219,9 +220,13 @@ def read_folder(folder: Path) -> list[Listed]:
     return [Listed.from_properties(props, geometry) for props, geometry in read_projects(folder)]
 
 
-def from_frame(rows: Iterable[dict[str, Any]]) -> list[Listed]:
-    """Projects from the rows of a build's ``projects`` frame."""
-    return [Listed.from_properties(row, row.get("geometry")) for row in rows]
+def from_result(projects: Iterable[LocatedProject]) -> list[Listed]:
+    """Projects from a build's typed records."""
+    return [
+        Listed(p.id, p.name, p.status, p.places, tuple(i for i in p.place_ids if i), p.sentence,
+               p.geometry)
+        for p in projects
+    ]  # fmt: skip
 
 
 def same_region(old: tuple[str, str], new: tuple[str, str]) -> None:
@@ -275,7 +280,7 @@ def compare_reports(
             continue
         toolkit = toolkit or Toolkit.load(options)
         result = build(path, options=options, toolkit=toolkit)
-        sides.append(from_frame(result.projects.to_dict("records")))
+        sides.append(from_result(result.located_projects))
         regions.append((result.region.id, result.region.name))
     if len(regions) == 2:
         same_region(regions[0], regions[1])

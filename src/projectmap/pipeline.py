@@ -15,9 +15,10 @@ from projectmap.files.safe import write_text_atomic
 from projectmap.output.export import write_data, write_report_json
 from projectmap.places import china
 from projectmap.places.gazetteer import Entry, Gazetteer, load_gazetteer
-from projectmap.places.locate import BuildResult, locate
+from projectmap.places.locate import locate
 from projectmap.places.region import RegionRules, find_region
 from projectmap.places.resolve import Elsewhere, Resolver
+from projectmap.places.result import BuildResult
 from projectmap.reading.ingest import MAX_BYTES, Report, read_report
 from projectmap.text.classify import Classifier
 from projectmap.text.detect import PlaceDetector
@@ -27,6 +28,8 @@ from projectmap.text.wordtags import word_tags
 
 #: The gazetteer folder read when none is given, if it exists.
 DEFAULT_GAZETTEER = Path("gazetteer")
+#: How many areas' gazetteers (the loaded one with an area's skeleton) a toolkit keeps.
+REGIONS_KEPT = 16
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ class Toolkit:
     region_rules: RegionRules = field(default_factory=RegionRules.load)
     extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
     _detector: PlaceDetector | None = None
-    _detector_scope: str | None = None
+    _detector_key: tuple[str | None, str | None] | None = None
+    _regional: dict[str, Gazetteer] = field(default_factory=dict)
     _elsewhere: dict[str, Elsewhere] = field(default_factory=dict)
 
     @classmethod
@@ -70,12 +74,24 @@ class Toolkit:
             Classifier.load(options.categories),
         )
 
+    def gazetteer_for(self, code: str) -> Gazetteer:
+        """The gazetteer a report of the area ``code`` is read against.
+
+        That is the loaded gazetteer, plus China's skeleton of the area when the
+        gazetteer does not place it, and never another area's skeleton: a report's
+        result does not depend on the reports a batch built before it.
+        """
+        if code in self.gazetteer and self.gazetteer.located(code) is not None:
+            return self.gazetteer
+        if code not in self._regional:
+            if len(self._regional) >= REGIONS_KEPT:
+                del self._regional[next(iter(self._regional))]
+            self._regional[code] = self.gazetteer.merged(china.skeleton([code], self.index))
+        return self._regional[code]
+
     def with_region(self, code: str) -> Entry:
-        """The region's entry, adding China's skeleton for it when the gazetteer lacks it."""
-        if code not in self.gazetteer or self.gazetteer.located(code) is None:
-            self.gazetteer = self.gazetteer.merged(china.skeleton([code], self.index))
-            self._detector = None
-        return self.gazetteer[code]
+        """The area's entry, from its own skeleton when the gazetteer lacks it."""
+        return self.gazetteer_for(code)[code]
 
     def elsewhere(self, code: str) -> Elsewhere:
         """The admin names that put a place outside the area ``code``, made once per area."""
@@ -88,8 +104,8 @@ class Toolkit:
 
     @property
     def detector(self) -> PlaceDetector:
-        """The place detector for every name of the gazetteer, made on first use."""
-        return self._detector_over(None)
+        """The place detector for every name of the loaded gazetteer, made on first use."""
+        return self._detector_over(self.gazetteer, None, None)
 
     def detector_for(self, code: str) -> PlaceDetector:
         """The place detector for a region: it knows the names of its province only.
@@ -97,16 +113,20 @@ class Toolkit:
         A 黄石 community called 金湖 is not looked for in a report from 安徽, where it
         would cut 升金湖 in two; names of entries placed under no admin unit count anywhere.
         """
-        chain = [code, *(a.id for a in self.gazetteer.ancestors(code))]
-        province = next(
-            (i for i in reversed(chain) if self.gazetteer[i].admin_level == 1), chain[-1]
+        gazetteer = self.gazetteer_for(code)
+        chain = [code, *(a.id for a in gazetteer.ancestors(code))]
+        province = next((i for i in reversed(chain) if gazetteer[i].admin_level == 1), chain[-1])
+        return self._detector_over(
+            gazetteer, province, None if gazetteer is self.gazetteer else code
         )
-        return self._detector_over(province)
 
-    def _detector_over(self, scope: str | None) -> PlaceDetector:
-        if self._detector is None or self._detector_scope != scope:
+    def _detector_over(
+        self, gazetteer: Gazetteer, scope: str | None, skeleton: str | None
+    ) -> PlaceDetector:
+        """The detector over ``gazetteer`` (the loaded one, or it with ``skeleton``'s area)."""
+        if self._detector is None or self._detector_key != (skeleton, scope):
             self._detector = None  # lets the jieba dictionary go back before it is lent again
-            entries = [e for e in self.gazetteer.values() if self._in_scope(e, scope)]
+            entries = [e for e in gazetteer.values() if _in_scope(gazetteer, e, scope)]
             primary = {e.name for e in entries}
             names = {n for e in entries for n in e.names}
             admin = {
@@ -121,13 +141,14 @@ class Toolkit:
                 admin_names=admin,
                 country_names=self.index.names(max_level=2),
             )
-            self._detector_scope = scope
+            self._detector_key = (skeleton, scope)
         return self._detector
 
-    def _in_scope(self, entry: Entry, scope: str | None) -> bool:
-        if scope is None or self.gazetteer.is_within(entry.id, scope):
-            return True
-        return not any(a.admin_level is not None for a in self.gazetteer.ancestors(entry.id))
+
+def _in_scope(gazetteer: Gazetteer, entry: Entry, scope: str | None) -> bool:
+    if scope is None or gazetteer.is_within(entry.id, scope):
+        return True
+    return not any(a.admin_level is not None for a in gazetteer.ancestors(entry.id))
 
 
 def gazetteer_folder(options: BuildOptions) -> Path | None:
@@ -153,9 +174,10 @@ def build(
     issuer = find_region(
         report, kit.index, override=options.region, rules=kit.region_rules, words=kit.words
     )
-    region = kit.with_region(issuer.code)
+    gazetteer = kit.gazetteer_for(issuer.code)
+    region = gazetteer[issuer.code]
     sentences = split_sentences(report.text)
-    resolver = Resolver(kit.gazetteer, region.id, elsewhere=kit.elsewhere(issuer.code))
+    resolver = Resolver(gazetteer, region.id, elsewhere=kit.elsewhere(issuer.code))
     mentions = [
         m
         for m in kit.detector_for(region.id).detect(report.text, sentences)

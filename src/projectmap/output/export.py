@@ -16,9 +16,9 @@ are joined with ``、`` as in the CSV. :data:`GPKG_DATE` is stamped as the layer
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +32,15 @@ from projectmap.files.safe import atomic_path, write_text_atomic
 from projectmap.output import gpkg as _gpkg
 from projectmap.output.tables import projects_csv, unresolved_csv
 from projectmap.places.geojson import compact, feature_lines, geometry_json, normalized
-from projectmap.places.locate import BuildResult
+from projectmap.places.result import (
+    PLACE_FIELDS,
+    PROJECT_FIELDS,
+    BuildResult,
+    LocatedPlace,
+    LocatedProject,
+)
 
-#: Properties written to ``projects.geojson``, in order (the output contract).
-PROJECT_PROPERTIES = (
-    "id", "name", "category", "category_label", "places", "place_ids", "status", "amount",
-    "section", "sentence", "precision", "precision_label", "start", "end",
-)  # fmt: skip
-#: Properties written to ``places.geojson``, in order (the output contract).
-PLACE_PROPERTIES = (
-    "id", "mention", "name", "gazetteer_id", "type", "precision", "precision_label", "reason",
-    "explanation", "project_ids", "sentence", "start", "end",
-)  # fmt: skip
+Located = LocatedProject | LocatedPlace
 #: Integer properties; every other property is text (lists joined) in the GeoPackage.
 INTEGER_PROPERTIES = frozenset({"precision", "start", "end"})
 #: The ``last_change`` time stamped into the GeoPackage instead of the clock.
@@ -61,29 +58,17 @@ _MULTI = {
 }
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-ready value: numpy scalars and NaN become Python values and null."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def feature_collection(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> str:
-    """A FeatureCollection as text, one feature per line.
+def records_geojson(records: Iterable[Located], properties: Sequence[str]) -> str:
+    """A FeatureCollection as text, one feature per line, properties in contract order.
 
     A geometry that many features share (the county outline of every place known only
     to the county) is written out once and its text reused.
     """
     lines = []
     written: dict[bytes, str] = {}
-    for row in frame.itertuples(index=False):
-        record = row._asdict()
-        props = {key: _plain(record[key]) for key in properties}
-        geometry = record["geometry"]
+    for record in records:
+        props = {key: getattr(record, key) for key in properties}
+        geometry = record.geometry
         key = b"" if geometry is None else geometry.wkb
         if key not in written:
             written[key] = compact(geometry_json(geometry))
@@ -93,11 +78,14 @@ def feature_collection(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> st
     return feature_lines(lines)
 
 
-def gpkg_table(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> pd.DataFrame:
+def gpkg_table(records: Sequence[Located], properties: Sequence[str]) -> pd.DataFrame:
     """The attributes for the GeoPackage: typed columns, lists joined with ``、``."""
     columns = {
         key: pd.array(
-            [_text(v) if key not in INTEGER_PROPERTIES else _plain(v) for v in frame[key]],
+            [
+                getattr(r, key) if key in INTEGER_PROPERTIES else _text(getattr(r, key))
+                for r in records
+            ],
             dtype="Int64" if key in INTEGER_PROPERTIES else "string",
         )
         for key in properties
@@ -106,7 +94,7 @@ def gpkg_table(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> pd.DataFra
 
 
 def gpkg_layers(
-    frame: gpd.GeoDataFrame, properties: Sequence[str], stem: str
+    records: Sequence[Located], properties: Sequence[str], stem: str
 ) -> dict[str, pd.DataFrame]:
     """One layer per geometry type, named ``{stem}_points`` and so on, plus ``{stem}_unlocated``.
 
@@ -114,8 +102,8 @@ def gpkg_layers(
     type it has, with that type's parts. Rows without geometry are in the
     non-spatial ``{stem}_unlocated`` table.
     """
-    table = gpkg_table(frame, properties)
-    normal = [normalized(g) for g in frame.geometry]
+    table = gpkg_table(records, properties)
+    normal = [normalized(r.geometry) for r in records]
     layers: dict[str, pd.DataFrame] = {}
     for kind, (single, _multi) in GPKG_KINDS.items():
         parts = [_parts_of(g, single) for g in normal]
@@ -150,8 +138,7 @@ def _flat(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
 
 
 def _text(value: Any) -> str | None:
-    value = _plain(value)
-    if isinstance(value, list):
+    if isinstance(value, tuple):
         return "、".join("" if v is None else str(v) for v in value)
     return None if value is None else str(value)
 
@@ -168,8 +155,8 @@ def write_geopackage(result: BuildResult, path: Path) -> None:
         When the file cannot be written.
     """
     layers = {
-        **gpkg_layers(result.projects, PROJECT_PROPERTIES, "projects"),
-        **gpkg_layers(result.places, PLACE_PROPERTIES, "places"),
+        **gpkg_layers(result.located_projects, PROJECT_FIELDS, "projects"),
+        **gpkg_layers(result.located_places, PLACE_FIELDS, "places"),
     }
     types = {}
     for name in layers:
@@ -192,8 +179,8 @@ def write_data(result: BuildResult, folder: Path) -> list[Path]:
         When a file cannot be written.
     """
     files = {
-        "projects.geojson": feature_collection(result.projects, PROJECT_PROPERTIES),
-        "places.geojson": feature_collection(result.places, PLACE_PROPERTIES),
+        "projects.geojson": records_geojson(result.located_projects, PROJECT_FIELDS),
+        "places.geojson": records_geojson(result.located_places, PLACE_FIELDS),
         "projects.csv": projects_csv(result),
         "unresolved.csv": unresolved_csv(result),
     }
@@ -216,12 +203,8 @@ def report_json(result: BuildResult, files: Sequence[str]) -> str:
     else:
         region = {"name": result.region.name, "code": result.region.id}
         found_by = None
-    by_precision = {
-        str(k): int(v) for k, v in sorted(result.places["precision"].value_counts().items())
-    }
-    projects_by_precision = {
-        str(k): int(v) for k, v in sorted(result.projects["precision"].value_counts().items())
-    }
+    by_precision = _by_precision(result.located_places)
+    projects_by_precision = _by_precision(result.located_projects)
     data = {
         "id": report.id,
         "title": report.title,
@@ -230,9 +213,9 @@ def report_json(result: BuildResult, files: Sequence[str]) -> str:
         "region": region,
         "region_found_by": found_by,
         "counts": {
-            "projects": len(result.projects),
-            "places": len(result.places),
-            "unresolved": len(result.unresolved),
+            "projects": len(result.located_projects),
+            "places": len(result.located_places),
+            "unresolved": len(result.unresolved_places),
             "projects_by_precision": projects_by_precision,
             "places_by_precision": by_precision,
         },
@@ -240,6 +223,11 @@ def report_json(result: BuildResult, files: Sequence[str]) -> str:
         "projectmap": __version__,
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _by_precision(records: Iterable[Located]) -> dict[str, int]:
+    counts = Counter(r.precision for r in records if r.precision is not None)
+    return {str(k): n for k, n in sorted(counts.items())}
 
 
 def write_report_json(result: BuildResult, folder: Path, written: Sequence[Path]) -> Path:

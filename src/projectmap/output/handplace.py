@@ -19,8 +19,8 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from projectmap.output.mapassets import script_json
-from projectmap.places.locate import BuildResult
 from projectmap.places.needs import COARSE, type_from_name
+from projectmap.places.result import BuildResult
 
 
 class PlaceTool(MacroElement):
@@ -60,25 +60,23 @@ def placing_data(result: BuildResult, *, datum: str) -> dict[str, Any]:
 
 def places_to_place(result: BuildResult) -> list[dict[str, Any]]:
     """Each name unresolved or placed at precision 3 or coarser, once, in report order."""
-    rows = result.places
     counts: Counter[str] = Counter()
     first: dict[str, dict[str, Any]] = {}
-    for row in rows.itertuples(index=False):
-        precision = row.precision if row.precision == row.precision else None  # NaN is None
-        if precision is not None and int(precision) < COARSE:
+    for place in result.located_places:
+        if place.precision is not None and place.precision < COARSE:
             continue
-        name = str(row.name or row.mention).strip() if row.name == row.name else str(row.mention)
+        name = (place.name or place.mention).strip()
         counts[name] += 1
         first.setdefault(name, {
-            "name": name, "mention": str(row.mention), "sentence": str(row.sentence or ""),
-            "type": _known_type(row.type) or type_from_name(name),
-            "precision": int(precision) if precision is not None else None,
+            "name": name, "mention": place.mention, "sentence": place.sentence,
+            "type": _known_type(place.type) or type_from_name(name),
+            "precision": place.precision,
         })  # fmt: skip
     return [dict(place, count=counts[name]) for name, place in first.items()]
 
 
-def _known_type(value: Any) -> str | None:
-    if not isinstance(value, str) or value in ("admin", "township", "community", ""):
+def _known_type(value: str | None) -> str | None:
+    if value is None or value in ("admin", "township", "community", ""):
         return None
     return value
 

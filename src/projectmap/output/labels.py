@@ -7,7 +7,7 @@ province never calls its province-wide projects "区县".
 
 from __future__ import annotations
 
-from projectmap.places.locate import BuildResult
+from projectmap.places.result import BuildResult
 
 STATUS_WORDS = {
     "planned": "谋划/计划", "starting": "新开工", "under_construction": "在建",
@@ -64,13 +64,12 @@ def area_names(result: BuildResult) -> dict[str, str]:
     Only read for projects placed to an admin unit (precision 3 or 4): a firm or a
     road known only to its district lies in the region.
     """
-    precision = dict(zip(result.projects["id"], result.projects["precision"], strict=True))
-    places = result.places
+    precision = {p.id: p.precision for p in result.located_projects}
     found: dict[str, str] = {}
-    for name, kind, code, owners in zip(
-        places["name"], places["type"], places["precision"], places["project_ids"], strict=True
-    ):
-        for pid in owners if isinstance(owners, (list, tuple)) else ():
-            if kind == "admin" and isinstance(name, str) and precision.get(pid) == code:
-                found.setdefault(pid, name)
+    for place in result.located_places:
+        if place.type != "admin" or place.name is None:
+            continue
+        for pid in place.project_ids:
+            if precision.get(pid) == place.precision:
+                found.setdefault(pid, place.name)
     return {pid: found.get(pid, result.region.name) for pid in precision}

@@ -1,4 +1,4 @@
-"""What the map draws, prepared from a :class:`~projectmap.places.locate.BuildResult`.
+"""What the map draws, prepared from a :class:`~projectmap.places.result.BuildResult`.
 
 Private to :mod:`projectmap.output.render`. Geometry stays WGS-84, rounded to 6
 decimals: the page itself shifts what it draws to GCJ-02 while AMap tiles are
@@ -10,7 +10,7 @@ escaped here: they travel to the page as JSON and the page writes them with
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +19,9 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from projectmap.output.labels import area_names, area_word, precision_words
-from projectmap.output.mapstyle import CategoryStyle, categories, missing, text, with_labels_of
+from projectmap.output.mapstyle import CategoryStyle, categories, with_labels_of
 from projectmap.places.geojson import rounded_geometry
-from projectmap.places.locate import PRECISION_LABELS, BuildResult
+from projectmap.places.result import PRECISION_LABELS, BuildResult, LocatedProject
 
 Feature = dict[str, Any]
 
@@ -32,27 +32,10 @@ REGION_TOLERANCE = 0.0003
 _PIN_OFFSET_PX = 16
 
 
-@dataclass(frozen=True)
-class Project:
-    """One row of ``BuildResult.projects``, with nulls as ``None``."""
-
-    id: str
-    name: str
-    category: str
-    status: str | None
-    amount: str | None
-    section: str | None
-    sentence: str
-    mentions: tuple[str, ...]
-    precision: int | None
-    precision_label: str | None
-    geometry: BaseGeometry | None
-    area: str = ""
-
-    @property
-    def mapped(self) -> bool:
-        """Drawn on the map: a geometry known to precision 1 or 2 (unknown counts as 2)."""
-        return self.geometry is not None and (self.precision or 2) <= 2
+def is_mapped(project: LocatedProject) -> bool:
+    """Drawn on the map: a geometry known to precision 1 or 2."""
+    geometry = project.geometry
+    return geometry is not None and not geometry.is_empty and project.precision <= 2
 
 
 @dataclass
@@ -87,8 +70,10 @@ class MapData:
     ----------
     categories : dict of str to CategoryStyle
         Every category, in the order of ``rules/categories.json``.
-    projects : list of Project
+    projects : tuple of LocatedProject
         Every project, in report order.
+    areas : dict of str to str
+        The admin area each project lies in, by id (see :func:`labels.area_names`).
     layers : dict of str to CategoryLayer
         Categories with at least one project, in category order.
     region : dict or None
@@ -98,7 +83,8 @@ class MapData:
     """
 
     categories: dict[str, CategoryStyle]
-    projects: list[Project]
+    projects: tuple[LocatedProject, ...]
+    areas: dict[str, str]
     layers: dict[str, CategoryLayer]
     region: Feature | None
     bounds: list[list[float]] | None
@@ -106,58 +92,24 @@ class MapData:
 
 def map_data(result: BuildResult) -> MapData:
     """Prepare a build result for drawing."""
-    rows = result.projects.to_dict("records")
-    cats = with_labels_of(rows, categories())
+    projects = result.located_projects
+    cats = with_labels_of([(p.category, p.category_label) for p in projects], categories())
     areas = area_names(result)
-    projects = [_project(row, areas.get(str(row["id"]), result.region.name)) for row in rows]
     layers = _category_layers(projects, cats)
     region = _region_outline(result.region.geometry)
-    _add_areas(layers, projects, result.region.geometry)
-    return MapData(cats, projects, layers, region, _bounds(region, layers))
+    _add_areas(layers, projects, result.region.geometry, areas)
+    return MapData(cats, projects, areas, layers, region, _bounds(region, layers))
 
 
-def _project(row: dict[str, Any], area: str) -> Project:
-    geometry = row.get("geometry")
-    return Project(
-        id=str(row["id"]),
-        name=text(row.get("name")) or "",
-        category=text(row.get("category")) or "other",
-        status=text(row.get("status")),
-        amount=text(row.get("amount")),
-        section=text(row.get("section")),
-        sentence=text(row.get("sentence")) or "",
-        mentions=tuple(texts(row.get("places"))),
-        precision=_int(row.get("precision")),
-        precision_label=text(row.get("precision_label")),
-        geometry=None if geometry is None or geometry.is_empty else geometry,
-        area=area,
-    )
-
-
-def texts(values: Any) -> Iterator[str]:
-    """The non-empty strings of a list-valued cell (nothing for a null)."""
-    if isinstance(values, str) or missing(values):
-        return
-    for value in values:
-        item = text(value)
-        if item:
-            yield item
-
-
-def _int(value: Any) -> int | None:
-    return None if missing(value) else int(value)
-
-
-def precision_text(code: Any, label: str | None = None, area: str = "") -> str:
+def precision_text(code: int | None, label: str | None = None, area: str = "") -> str:
     """The precision in words, Chinese and English: ``精确位置 · exact site``.
 
     Codes 3 and 4 name the ``area``, at its own level: ``仅到区（下陆区） · …``.
     """
-    number = _int(code)
-    label = label or PRECISION_LABELS.get(number or 0)
-    if number is None:
+    if code is None:
         return "未定位"
-    return " · ".join(t for t in (precision_words(number, area), label) if t)
+    label = label or PRECISION_LABELS.get(code)
+    return " · ".join(t for t in (precision_words(code, area), label) if t)
 
 
 def _parts(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
@@ -169,14 +121,14 @@ def _parts(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
 
 
 def _category_layers(
-    projects: list[Project], cats: dict[str, CategoryStyle]
+    projects: Sequence[LocatedProject], cats: dict[str, CategoryStyle]
 ) -> dict[str, CategoryLayer]:
     layers: dict[str, CategoryLayer] = {}
     shapes: dict[tuple[str, int, bytes], Feature] = {}
     for project in projects:
         layer = layers.setdefault(project.category, CategoryLayer(cats[project.category]))
         layer.project_ids.append(project.id)
-        if not project.mapped or project.geometry is None:
+        if not is_mapped(project) or project.geometry is None:
             continue
         layer.mapped_ids.append(project.id)
         for part in _parts(rounded_geometry(project.geometry)):
@@ -186,7 +138,10 @@ def _category_layers(
 
 
 def _add_areas(
-    layers: dict[str, CategoryLayer], projects: list[Project], region: BaseGeometry | None
+    layers: dict[str, CategoryLayer],
+    projects: Sequence[LocatedProject],
+    region: BaseGeometry | None,
+    areas: dict[str, str],
 ) -> None:
     """Gather each category's projects not drawn by the area they lie in, with a badge spot.
 
@@ -199,7 +154,7 @@ def _add_areas(
     for layer in layers.values():
         found: dict[bytes, dict[str, Any]] = {}
         for project in projects:
-            if project.category != layer.category.id or project.mapped:
+            if project.category != layer.category.id or is_mapped(project):
                 continue
             own = _own_area(project.geometry, region)
             area = own if own is not None else region
@@ -211,7 +166,7 @@ def _add_areas(
                 found[key] = {"ids": [], "geometry": None if own is None else
                               mapping(rounded_geometry(own.simplify(REGION_TOLERANCE))),
                               "anchor": [spot.y, spot.x], "slot": slots.get(key, 0),
-                              "level": area_word(project.area, 3)}  # fmt: skip
+                              "level": area_word(areas[project.id], 3)}  # fmt: skip
                 slots[key] = slots.get(key, 0) + 1
             found[key]["ids"].append(project.id)
             placed.append((key, found[key]))
@@ -236,7 +191,7 @@ def _polygonal(geometry: BaseGeometry | None) -> bool:
 def _add_part(
     layer: CategoryLayer,
     shapes: dict[tuple[str, int, bytes], Feature],
-    project: Project,
+    project: LocatedProject,
     part: BaseGeometry,
 ) -> None:
     """A pin for a point; a shape (deduplicated) for a line, a polygon or a point's area."""

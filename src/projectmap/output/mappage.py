@@ -11,10 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from projectmap.output.labels import REASON_WORDS, STATUS_WORDS, area_word, region_word
-from projectmap.output.mapdata import MapData, Project, precision_text, texts
-from projectmap.output.mapstyle import text
+from projectmap.output.mapdata import MapData, is_mapped, precision_text
 from projectmap.places.geojson import rounded_geometry
-from projectmap.places.locate import BuildResult
+from projectmap.places.result import BuildResult, LocatedProject
 
 
 def page_data(
@@ -32,7 +31,9 @@ def page_data(
             "source": report.source,
         },
         "categories": _categories(data),
-        "projects": {p.id: _project(p, places.get(p.id, [])) for p in data.projects},
+        "projects": {
+            p.id: _project(p, places.get(p.id, []), data.areas[p.id]) for p in data.projects
+        },
         "order": [p.id for p in data.projects],
         "unresolved": unresolved(result),
         "search": search_index(result, data),
@@ -59,17 +60,18 @@ def _categories(data: MapData) -> list[dict[str, Any]]:
     ]
 
 
-def _project(project: Project, places: list[dict[str, Any]]) -> dict[str, Any]:
+def _project(project: LocatedProject, places: list[dict[str, Any]], area: str) -> dict[str, Any]:
+    mapped = is_mapped(project)
     return {
         "name": project.name,
         "category": project.category,
-        "status": STATUS_WORDS.get(project.status or "", project.status),
+        "status": STATUS_WORDS.get(project.status, project.status),
         "amount": project.amount,
         "section": project.section,
-        "segments": mark_spans(project.sentence, project.mentions),
-        "precision": precision_text(project.precision, project.precision_label, project.area),
-        "mapped": project.mapped,
-        "level": None if project.mapped else area_word(project.area, 3),
+        "segments": mark_spans(project.sentence, project.places),
+        "precision": precision_text(project.precision, project.precision_label, area),
+        "mapped": mapped,
+        "level": None if mapped else area_word(area, 3),
         "places": places,
     }
 
@@ -78,18 +80,15 @@ def project_places(result: BuildResult) -> dict[str, list[dict[str, Any]]]:
     """Each project's place mentions: the entry each resolved to, its precision and why."""
     found: dict[str, list[dict[str, Any]]] = {}
     region = result.region.name
-    for row in result.places.to_dict("records"):
-        kind = text(row.get("type"))
-        area = text(row.get("name")) if kind == "admin" else region
-        reason = text(row.get("reason")) or ""
+    for row in result.located_places:
+        area = row.name if row.type == "admin" else region
         place = {
-            "mention": text(row.get("mention")), "name": text(row.get("name")),
-            "id": text(row.get("gazetteer_id")), "type": kind,
-            "precision": "未定位" if row.get("geometry") is None
-            else precision_text(row.get("precision"), None, area or region),
-            "reason": REASON_WORDS.get(reason, reason), "explanation": text(row.get("explanation")),
+            "mention": row.mention, "name": row.name, "id": row.gazetteer_id, "type": row.type,
+            "precision": "未定位" if row.geometry is None
+            else precision_text(row.precision, None, area or region),
+            "reason": REASON_WORDS.get(row.reason, row.reason), "explanation": row.explanation,
         }  # fmt: skip
-        for pid in texts(row.get("project_ids")):
+        for pid in row.project_ids:
             found.setdefault(pid, []).append(place)
     return found
 
@@ -119,11 +118,10 @@ def mark_spans(sentence: str, mentions: Iterable[str]) -> list[tuple[str, bool]]
 def unresolved(result: BuildResult) -> list[dict[str, Any]]:
     """Unresolved mentions, once each in order of first appearance, with a count."""
     found: dict[str, dict[str, Any]] = {}
-    for row in result.unresolved.to_dict("records"):
-        mention = text(row.get("mention"))
-        if mention:
+    for row in result.unresolved_places:
+        if row.mention:
             entry = found.setdefault(
-                mention, {"mention": mention, "count": 0, "reason": text(row.get("reason"))}
+                row.mention, {"mention": row.mention, "count": 0, "reason": row.reason}
             )
             entry["count"] += 1
     return list(found.values())
@@ -144,21 +142,19 @@ def _place_records(result: BuildResult) -> Iterator[dict[str, Any]]:
     """A record per resolved place mention, once per mention as written, with where it is."""
     seen: set[str] = set()
     region = result.region.name
-    for row in result.places.to_dict("records"):
-        mention, geometry = text(row.get("mention")), row.get("geometry")
-        if not mention or mention in seen or text(row.get("gazetteer_id")) is None:
+    for row in result.located_places:
+        mention, geometry = row.mention, row.geometry
+        if not mention or mention in seen or not row.resolved:
             continue
         if geometry is None or geometry.is_empty:
             continue
         seen.add(mention)
-        kind = text(row.get("type"))
-        area = (text(row.get("name")) if kind == "admin" else None) or region
+        area = (row.name if row.type == "admin" else None) or region
         spot = rounded_geometry(geometry.representative_point())
         record: dict[str, Any] = {
-            "kind": "place", "label": mention, "name": text(row.get("name")), "type": kind,
-            "precision": precision_text(row.get("precision"), text(row.get("precision_label")),
-                                        area),
-            "ids": list(texts(row.get("project_ids"))), "latlng": [spot.y, spot.x],
+            "kind": "place", "label": mention, "name": row.name, "type": row.type,
+            "precision": precision_text(row.precision, row.precision_label, area),
+            "ids": list(row.project_ids), "latlng": [spot.y, spot.x],
         }  # fmt: skip
         if geometry.geom_type != "Point":
             west, south, east, north = rounded_geometry(geometry).bounds

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from projectmap.text.classify import Classifier
 
@@ -60,25 +57,16 @@ def categories() -> dict[str, CategoryStyle]:
 
 
 def with_labels_of(
-    rows: list[dict[str, Any]], cats: dict[str, CategoryStyle]
+    labelled: Iterable[tuple[str, str]], cats: dict[str, CategoryStyle]
 ) -> dict[str, CategoryStyle]:
-    """The categories, labelled as the build labelled them; unknown ids get grey and a dot."""
-    for row in rows:
-        cid = text(row.get("category")) or "other"
-        label = text(row.get("category_label"))
+    """The categories, labelled as the build labelled them (``(id, label)`` pairs).
+
+    Unknown ids get grey and a dot.
+    """
+    for cid, label in labelled:
         known = cats.get(cid)
         if known is None:
             cats[cid] = CategoryStyle(cid, label or cid, _DEFAULT_COLOR, _DEFAULT_ICON)
         elif label and label != known.label:
             cats[cid] = dataclasses.replace(known, label=label)
     return cats
-
-
-def text(value: Any) -> str | None:
-    """A cell as a string, or ``None`` for a null."""
-    return None if missing(value) else str(value)
-
-
-def missing(value: Any) -> bool:
-    """None, NaN, NaT or pandas' NA (a list or array is never missing)."""
-    return value is None or (np.ndim(value) == 0 and bool(pd.isna(value)))

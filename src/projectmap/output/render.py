@@ -34,7 +34,7 @@ from projectmap.output.handplace import add_place_tool
 from projectmap.output.mapassets import Finish, MapApp, PinCluster, inline_assets
 from projectmap.output.mapdata import AREA_RADIUS_M, CategoryLayer, Feature, map_data
 from projectmap.output.mappage import page_data
-from projectmap.places.locate import BuildResult
+from projectmap.places.result import BuildResult
 
 __all__ = ["AREA_RADIUS_M", "BASEMAPS", "base_layers", "map_html", "render_map"]
 

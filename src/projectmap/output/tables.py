@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from projectmap.output.labels import STATUS_WORDS, area_names, precision_words
 from projectmap.places.geojson import rounded
-from projectmap.places.locate import BuildResult
+from projectmap.places.result import BuildResult
 
 #: Columns of ``projects.csv``: the GeoJSON properties, Chinese words beside the codes, lon/lat.
 PROJECTS_CSV = (
@@ -50,40 +49,38 @@ def table(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> str:
 
 
 def cell(value: Any) -> Any:
-    """A plain cell: lists joined with ``、``, nulls empty, numpy scalars as Python values."""
+    """A plain cell: lists joined with ``、``, nulls empty."""
     if isinstance(value, (list, tuple)):
         return "、".join("" if v is None else str(v) for v in value)
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return value
+    return "" if value is None else value
 
 
 def projects_csv(result: BuildResult) -> str:
     """Projects for spreadsheets: Chinese words for codes, a point only where one is known."""
     areas = area_names(result)
     rows = []
-    for row in result.projects.to_dict("records"):
-        code = cell(row["precision"])
-        code = int(code) if code != "" else None
-        point = row["geometry"]
-        placed = point is not None and not point.is_empty and code in (1, 2)
-        words = precision_words(code, areas.get(row["id"], ""))
+    for project in result.located_projects:
+        code = project.precision
+        point = project.geometry if code in (1, 2) else None
+        placed = point is not None and not point.is_empty
+        words = precision_words(code, areas.get(project.id, ""))
         extra = {
-            "status_zh": STATUS_WORDS.get(cell(row["status"]), cell(row["status"])),
+            "status_zh": STATUS_WORDS.get(project.status, project.status),
             "precision_zh": words if placed or code in (1, 2) else f"{words}，无点位坐标",
             "lon": "", "lat": "",
         }  # fmt: skip
-        if placed:
+        if point is not None and placed:
             spot = point.representative_point()
             extra.update(lon=rounded(spot.x), lat=rounded(spot.y))
-        rows.append([extra[key] if key in extra else cell(row[key]) for key in PROJECTS_CSV])
+        rows.append(
+            [extra[key] if key in extra else cell(getattr(project, key)) for key in PROJECTS_CSV]
+        )
     return table(rows, PROJECTS_CSV)
 
 
 def unresolved_csv(result: BuildResult) -> str:
     """Place-like names the gazetteer lacks, with the sentence each came from."""
-    frame = result.unresolved
-    rows = zip(*(frame[key].map(cell) for key in UNRESOLVED_CSV), strict=True)
+    rows = (
+        [cell(getattr(place, key)) for key in UNRESOLVED_CSV] for place in result.unresolved_places
+    )
     return table(rows, UNRESOLVED_CSV)

@@ -1,19 +1,7 @@
-"""Attach geometry to projects and place mentions: the stage where text becomes GeoDataFrames.
+"""Attach geometry to projects and place mentions: the stage where text becomes the result.
 
-From here on one :class:`BuildResult` flows to export and render. Its two
-GeoDataFrames (WGS-84, EPSG:4326) have these columns, in this order.
-
-``projects``
-    id, name, category, category_label, status, amount, section, sentence,
-    places (list of mentions as written), place_ids (the gazetteer id of each place, in
-    the same order, ``""`` where it did not resolve), precision,
-    precision_label, start, end, geometry (None when no place resolved).
-
-``places``
-    id, mention, name, gazetteer_id, type, precision, precision_label, reason,
-    explanation, project_ids (list), sentence, start, end, geometry.
-
-``start``/``end`` are character offsets into ``BuildResult.report.text``.
+From here on one :class:`~projectmap.places.result.BuildResult` of typed
+records flows to export and render.
 """
 
 from __future__ import annotations
@@ -22,67 +10,16 @@ import bisect
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
 
-import geopandas as gpd
 from shapely.geometry import GeometryCollection, MultiLineString, MultiPoint, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
 from projectmap.places.gazetteer import Entry
 from projectmap.places.region import Issuer
 from projectmap.places.resolve import Resolution
+from projectmap.places.result import PRECISION_LABELS, BuildResult, LocatedPlace, LocatedProject
 from projectmap.reading.ingest import Report
 from projectmap.text.extract import Project
-
-PROJECT_COLUMNS = (
-    "id", "name", "category", "category_label", "status", "amount", "section", "sentence",
-    "places", "place_ids", "precision", "precision_label", "start", "end", "geometry",
-)  # fmt: skip
-PLACE_COLUMNS = (
-    "id", "mention", "name", "gazetteer_id", "type", "precision", "precision_label", "reason",
-    "explanation", "project_ids", "sentence", "start", "end", "geometry",
-)  # fmt: skip
-
-#: Geographic precision codes (IATI / UCDP-AidData scale) and their words.
-PRECISION_LABELS = {
-    1: "exact site",
-    2: "near, or in the area of, a known place",
-    3: "somewhere in the county or district",
-    4: "somewhere in the province",
-    5: "estimated",
-    6: "somewhere in the country",
-    7: "unclear",
-    8: "seat of government",
-}
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """Everything one build produced, ready to export and render.
-
-    Attributes
-    ----------
-    report : Report
-        The cleaned report with its title, issuer and date.
-    region : Entry
-        The issuing government's area; its geometry is drawn as context.
-    projects, places : geopandas.GeoDataFrame
-        See the module docstring for their columns.
-    issuer : Issuer or None
-        The issuing government with its province, city and county, and how it was found.
-    """
-
-    report: Report
-    region: Entry
-    projects: gpd.GeoDataFrame
-    places: gpd.GeoDataFrame
-    issuer: Issuer | None = None
-
-    @property
-    def unresolved(self) -> gpd.GeoDataFrame:
-        """Place mentions with no gazetteer entry."""
-        return self.places[self.places["gazetteer_id"].isna()]
 
 
 def locate(
@@ -112,58 +49,47 @@ def locate(
         The issuing government as :func:`projectmap.places.region.find_region` found it.
     """
     by_mention = {(r.mention.start, r.mention.end): r for r in resolutions}
-    project_rows = [
-        _project_row(
+    located = tuple(
+        _located_project(
             p, [by_mention.get((m.start, m.end)) for m in p.places], categories[p.id], region
         )
         for p in projects
-    ]
-    spans = _ProjectSpans(projects)
-    place_rows = [_place_row(r, report, spans) for r in resolutions]
-    return BuildResult(
-        report=report,
-        region=region,
-        projects=_frame(project_rows, PROJECT_COLUMNS),
-        places=_frame(place_rows, PLACE_COLUMNS),
-        issuer=issuer,
     )
+    spans = _ProjectSpans(projects)
+    places = tuple(_located_place(r, report, spans) for r in resolutions)
+    return BuildResult(report, region, located, places, issuer=issuer)
 
 
-def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> gpd.GeoDataFrame:
-    frame = gpd.GeoDataFrame(rows, columns=list(columns), geometry="geometry", crs="EPSG:4326")
-    return frame.astype({"start": "int64", "end": "int64", "precision": "int64"})
-
-
-def _project_row(
+def _located_project(
     project: Project,
     resolutions: list[Resolution | None],
     category: tuple[str, str],
     region: Entry,
-) -> dict[str, Any]:
-    """A project's row; ``resolutions`` has one per place, ``None`` for one not reported."""
+) -> LocatedProject:
+    """A project located; ``resolutions`` has one per place, ``None`` for one not reported."""
     placed = [r for r in resolutions if r is not None and r.geometry is not None]
     best = min((r.precision for r in placed), default=None)
     geometry = _combine(
         [r.geometry for r in placed if r.precision == best and r.geometry is not None]
     )
     precision = best if best is not None else _area_precision(region)
-    return {
-        "id": project.id,
-        "name": project.name,
-        "category": category[0],
-        "category_label": category[1],
-        "status": project.status,
-        "amount": project.amount,
-        "section": project.sentence.section or project.sentence.lead,
-        "sentence": project.sentence.text,
-        "places": [m.text for m in project.places],
-        "place_ids": [r.entry.id if r is not None and r.entry else "" for r in resolutions],
-        "precision": precision,
-        "precision_label": PRECISION_LABELS[precision],
-        "start": project.start,
-        "end": project.end,
-        "geometry": geometry,
-    }
+    return LocatedProject(
+        id=project.id,
+        name=project.name,
+        category=category[0],
+        category_label=category[1],
+        places=tuple(m.text for m in project.places),
+        place_ids=tuple(r.entry.id if r is not None and r.entry else "" for r in resolutions),
+        status=project.status,
+        amount=project.amount,
+        section=project.sentence.section or project.sentence.lead,
+        sentence=project.sentence.text,
+        precision=precision,
+        precision_label=PRECISION_LABELS[precision],
+        start=project.start,
+        end=project.end,
+        geometry=geometry,
+    )
 
 
 class _ProjectSpans:
@@ -184,7 +110,7 @@ class _ProjectSpans:
         return siblings if start < siblings[0].sentence.end else []
 
 
-def _place_row(resolution: Resolution, report: Report, spans: _ProjectSpans) -> dict[str, Any]:
+def _located_place(resolution: Resolution, report: Report, spans: _ProjectSpans) -> LocatedPlace:
     mention = resolution.mention
     entry = resolution.entry
     geometry = resolution.geometry
@@ -196,22 +122,22 @@ def _place_row(resolution: Resolution, report: Report, spans: _ProjectSpans) -> 
         if siblings
         else _sentence_around(report.text, mention.start, mention.end)
     )
-    return {
-        "id": "m-" + hashlib.sha1(f"{mention.text}\n{mention.start}".encode()).hexdigest()[:12],
-        "mention": mention.text,
-        "name": entry.name if entry else None,
-        "gazetteer_id": entry.id if entry else None,
-        "type": entry.type if entry else None,
-        "precision": precision,
-        "precision_label": PRECISION_LABELS[precision],
-        "reason": resolution.reason,
-        "explanation": resolution.explanation,
-        "project_ids": owners,
-        "sentence": sentence,
-        "start": mention.start,
-        "end": mention.end,
-        "geometry": geometry,
-    }
+    return LocatedPlace(
+        id="m-" + hashlib.sha1(f"{mention.text}\n{mention.start}".encode()).hexdigest()[:12],
+        mention=mention.text,
+        name=entry.name if entry else None,
+        gazetteer_id=entry.id if entry else None,
+        type=entry.type if entry else None,
+        precision=precision,
+        precision_label=PRECISION_LABELS[precision],
+        reason=resolution.reason,
+        explanation=resolution.explanation,
+        project_ids=tuple(owners),
+        sentence=sentence,
+        start=mention.start,
+        end=mention.end,
+        geometry=geometry,
+    )
 
 
 _ENDERS = "。！？；\n"
