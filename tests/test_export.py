@@ -380,3 +380,8 @@ def test_report_json_names_the_region_how_it_was_found_and_the_files(tmp_path):
     assert report["counts"]["projects"] == len(
         json.loads((outdir / "projects.geojson").read_text(encoding="utf-8"))["features"]
     )
+
+
+def test_full_width_formula_starts_are_neutralised_too():
+    assert neutralised("＝HYPERLINK(1)") == "'＝HYPERLINK(1)"
+    assert neutralised("＋1") == "'＋1" and neutralised("磁湖") == "磁湖"

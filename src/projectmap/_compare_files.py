@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from projectmap.compare import Change, Comparison
 from projectmap.files.outdir import staged_folder
 from projectmap.files.safe import write_text_atomic
+from projectmap.output.tables import neutralised
 from projectmap.places.geojson import feature_collection, geometry_json
 
 if TYPE_CHECKING:
@@ -49,23 +50,12 @@ def _row(change: Change) -> dict[str, Any]:
     }
 
 
-#: First characters that make a spreadsheet read a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def inert(value: Any) -> Any:
-    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def compare_csv(comparison: Comparison) -> str:
     """One row per project of either report; report text never reads as a formula."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: inert(v) for k, v in _row(c).items()} for c in comparison.changes)
+    writer.writerows({k: neutralised(v) for k, v in _row(c).items()} for c in comparison.changes)
     return buffer.getvalue()
 
 

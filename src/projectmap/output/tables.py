@@ -28,8 +28,9 @@ PROJECTS_CSV = (
 )  # fmt: skip
 UNRESOLVED_CSV = ("mention", "reason", "sentence", "start", "end")
 BOM = "\ufeff"
-#: What a spreadsheet may read as the start of a formula (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet may read as the start of a formula: OWASP's list, and the full-width
+#: forms that spreadsheets in Chinese locales also accept.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def neutralised(value: Any) -> Any:
