@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -164,3 +165,12 @@ def test_map_has_a_layer_per_status_and_escapes_text():
     page = map_page(comparison)
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert "\\u0026lt;script\\u0026gt;alert(1)" in page  # escaped, inside the layer's JSON
+
+
+def test_the_map_works_offline_like_the_build_map():
+    from shapely.geometry import Point
+
+    new = [Listed("n1", "磁湖绿道", "starting", (), (), "启动磁湖绿道。", Point(115.01, 30.21))]
+    page = map_page(Comparison("a", "b", tuple(compare([], new))))
+    assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=[\"']?https?:", page)
+    assert "L.map(" in page and json.dumps("磁湖绿道")[1:-1] in page
