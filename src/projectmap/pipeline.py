@@ -28,6 +28,8 @@ from projectmap.text.wordtags import word_tags
 
 #: The gazetteer folder read when none is given, if it exists.
 DEFAULT_GAZETTEER = Path("gazetteer")
+#: The primary names, other names and admin names a place detector is made from.
+_NameSets = tuple[set[str], set[str], set[str]]
 #: How many areas' gazetteers (the loaded one with an area's skeleton) a toolkit keeps.
 REGIONS_KEPT = 16
 
@@ -62,6 +64,8 @@ class Toolkit:
     _detector: PlaceDetector | None = None
     _detector_key: tuple[str | None, str | None] | None = None
     _regional: dict[str, Gazetteer] = field(default_factory=dict)
+    _names: dict[tuple[str | None, str | None], _NameSets] = field(default_factory=dict)
+    _country_names: frozenset[str] | None = None
     _elsewhere: dict[str, Elsewhere] = field(default_factory=dict)
 
     @classmethod
@@ -124,25 +128,35 @@ class Toolkit:
         self, gazetteer: Gazetteer, scope: str | None, skeleton: str | None
     ) -> PlaceDetector:
         """The detector over ``gazetteer`` (the loaded one, or it with ``skeleton``'s area)."""
-        if self._detector is None or self._detector_key != (skeleton, scope):
+        key = (skeleton, scope)
+        if self._detector is None or self._detector_key != key:
             self._detector = None  # lets the jieba dictionary go back before it is lent again
-            entries = [e for e in gazetteer.values() if _in_scope(gazetteer, e, scope)]
-            primary = {e.name for e in entries}
-            names = {n for e in entries for n in e.names}
-            admin = {
-                name
-                for entry in entries
-                if entry.admin_level is not None and entry.admin_level <= 3
-                for name in entry.names
-            }
+            if key not in self._names:
+                if len(self._names) >= REGIONS_KEPT:
+                    del self._names[next(iter(self._names))]
+                self._names[key] = _names_in_scope(gazetteer, scope)
+            primary, aliases, admin = self._names[key]
+            if self._country_names is None:
+                self._country_names = frozenset(self.index.names(max_level=2))
             self._detector = PlaceDetector(
-                primary,
-                names - primary,
-                admin_names=admin,
-                country_names=self.index.names(max_level=2),
+                primary, aliases, admin_names=admin, country_names=self._country_names
             )
-            self._detector_key = (skeleton, scope)
+            self._detector_key = key
         return self._detector
+
+
+def _names_in_scope(gazetteer: Gazetteer, scope: str | None) -> _NameSets:
+    """The primary names, the other names and the admin names of the entries in ``scope``."""
+    entries = [e for e in gazetteer.values() if _in_scope(gazetteer, e, scope)]
+    primary = {e.name for e in entries}
+    names = {n for e in entries for n in e.names}
+    admin = {
+        name
+        for entry in entries
+        if entry.admin_level is not None and entry.admin_level <= 3
+        for name in entry.names
+    }
+    return primary, names - primary, admin
 
 
 def _in_scope(gazetteer: Gazetteer, entry: Entry, scope: str | None) -> bool:
