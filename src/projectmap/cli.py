@@ -23,6 +23,9 @@ from projectmap.errors import ProjectmapError, UsageError
 if TYPE_CHECKING:
     from projectmap.pipeline import BuildOptions
 
+    #: The sub-command table of an argument parser.
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -112,7 +115,7 @@ def _say_gazetteer(options: BuildOptions) -> None:
 # --- build ---------------------------------------------------------------------------------
 
 
-def _add_build(commands: argparse._SubParsersAction) -> None:
+def _add_build(commands: Commands) -> None:
     build = commands.add_parser("build", help="map the projects of one or more reports")
     build.add_argument(
         "reports",
@@ -255,7 +258,7 @@ def summary(result: object, outdir: Path) -> str:
 # --- compare -------------------------------------------------------------------------------
 
 
-def _add_compare(commands: argparse._SubParsersAction) -> None:
+def _add_compare(commands: Commands) -> None:
     compare = commands.add_parser(
         "compare", help="label the projects of two reports of one region: new, continuing, …"
     )
@@ -300,7 +303,7 @@ def _compare(args: argparse.Namespace) -> int:
 # --- gazetteer -----------------------------------------------------------------------------
 
 
-def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
+def _add_gazetteer(commands: Commands) -> None:
     gazetteer = commands.add_parser("gazetteer", help="check, import or fetch gazetteer data")
     actions = gazetteer.add_subparsers(title="gazetteer commands", metavar="ACTION")
     gazetteer.set_defaults(handler=lambda _args: _usage(gazetteer))
@@ -388,7 +391,7 @@ def _add_gazetteer(commands: argparse._SubParsersAction) -> None:
     skeleton.set_defaults(handler=_gazetteer_skeleton)
 
 
-def _add_geocode(actions: argparse._SubParsersAction) -> None:
+def _add_geocode(actions: Commands) -> None:
     geocode = actions.add_parser(
         "geocode", help="look a build's imprecise places up in Tianditu or AMap and import them"
     )
