@@ -26,10 +26,12 @@ from shapely.geometry.base import BaseGeometry
 
 from projectmap._compare_read import folder_region, read_projects
 from projectmap.errors import RegionError
+from projectmap.files.rules import read_rules
 from projectmap.pipeline import BuildOptions, Toolkit, build
 
 STATUSES = ("new", "continuing", "completed", "dropped")
-COMPLETION_WORDS = ("完成", "竣工", "建成", "投用", "完工", "通车", "投产", "交付")
+#: Words that say a project was finished (``rules/projects.json``, ``completion_words``).
+COMPLETION_WORDS = tuple(read_rules("projects")["completion_words"])
 FUTURE_WORDS = (
     "力争", "确保", "争取", "计划", "预计", "将", "拟", "有望", "即将", "尽快", "加快", "推动",
     "推进", "年内", "力促", "促进", "加速",

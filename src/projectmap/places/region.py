@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from projectmap.errors import RegionError
+from projectmap.files.rules import read_rules
 from projectmap.places.china import AdminIndex, AdminUnit
 from projectmap.reading.ingest import Report
-from projectmap.text.rules import read_rules
 
 _CONGRESS = re.compile(r"[^\n，。,；;]{0,30}?第[一二三四五六七八九十百\d]{1,4}届人民代表大会")
 _HEAD_CHARS = 2000

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from projectmap.errors import InputError
+from projectmap.files.rules import read_rules
 from projectmap.files.safe import read_regular
 from projectmap.reading.formats import read_text
 from projectmap.reading.hant import simplified
@@ -27,9 +28,9 @@ from projectmap.reading.hant import simplified
 #: Default largest report accepted, in bytes.
 MAX_BYTES = 20_000_000
 
+#: A line of a web page starting so is navigation or a footer (``rules/reading.json``).
 _JUNK_LINE = re.compile(
-    r"^\s*(导航菜单|首页|上一篇|下一篇|返回顶部|打印本页|关闭窗口|分享到|责任编辑|来源[:：]|"
-    r"本文仅代表作者观点|本文地址|留言与评论|验证码|相关阅读|版权所有|Copyright|ICP备)"
+    r"^\s*(?:" + "|".join(map(re.escape, read_rules("reading")["junk_line_starts"])) + ")"
 )
 #: Dropped by :func:`clean`: control characters (but tab and line feed), lone surrogates,
 #: zero-width characters, stray byte-order marks, bidi controls and the soft hyphen; they

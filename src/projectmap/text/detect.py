@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from projectmap.files.rules import read_rules
 from projectmap.text import jiebadict as _jiebadict
-from projectmap.text.rules import read_rules
 from projectmap.text.segment import Sentence
 from projectmap.text.shapes import ShapeFinder, ShapeRules
 from projectmap.text.wordtags import RARE, guess_tag

@@ -15,13 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from projectmap.text.rules import read_rules
+from projectmap.files.rules import read_rules
 
-STATUSES = ("completed", "starting", "under_construction", "planned")
-CONNECTORS = ("以及", "和", "及", "与", "并")
 _NUMBER = r"\d+(?:\.\d+)?"
-#: A share of the work right after a completion verb (完成|80%, 完成|工程量的60%).
-_SHARE = re.compile(r"[^，。；]{0,6}?(?:约|近|超)?\d+(?:\.\d+)?\s*[%％]")
 
 
 @dataclass(frozen=True)
@@ -57,6 +53,9 @@ class ProjectRules:
     plan_openers: tuple[str, ...]
     enumerator: re.Pattern[str]
     done_markers: tuple[str, ...]
+    statuses: tuple[str, ...]
+    connectors: tuple[str, ...]
+    share: re.Pattern[str]
 
     @classmethod
     def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
@@ -102,6 +101,9 @@ class ProjectRules:
             plan_openers=longest_first("plan_openers"),
             enumerator=re.compile(data["enumerator"]),
             done_markers=longest_first("done_markers"),
+            statuses=tuple(data["statuses"]),
+            connectors=tuple(data["connectors"]),
+            share=re.compile(data["share"]),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -124,7 +126,7 @@ class ProjectRules:
         """Whether what follows a head is only tails, a phase, an amount or a connector."""
         rest = self.phase.sub("", rest).strip("“”‘’\"'、 ")
         rest = self.quantity.sub("", rest)
-        if rest.startswith(CONNECTORS):
+        if rest.startswith(self.connectors):
             return True  # 地块开发|和业态布局: the name ends before the connector
         if rest.startswith(self.verb_starts):
             return True  # 拆炉并网工程|新接入…: the name ends where its predicate begins
@@ -166,7 +168,7 @@ class ProjectRules:
         Longer phrases are read first (完成投资 is progress, not completion), and a verb
         after 将, 计划 or 力争 only plans. The most advanced status read wins.
         """
-        return _most_advanced(self.status_spans(clause))
+        return _most_advanced(self.status_spans(clause), self.statuses)
 
     def status_spans(self, clause: str) -> list[tuple[int, int, str]]:
         """Where a clause's status verbs stand, and the status each gives, in text order.
@@ -179,7 +181,7 @@ class ProjectRules:
             before = clause[max(0, match.start() - 4) : match.start()]
             future = any(f in before for f in self.future_words)
             status = "planned" if future else statuses[match.group()]
-            if status == "completed" and _SHARE.match(clause, match.end()):
+            if status == "completed" and self.share.match(clause, match.end()):
                 status = "under_construction"  # 完成80%: under way, not done
             spans.append((match.start(), match.end(), status))
         return spans
@@ -228,7 +230,7 @@ class ProjectRules:
             return "planned" if framed and status == "completed" else status
         if before:
             return before[-1][2]
-        return _most_advanced(read)
+        return _most_advanced(read, self.statuses)
 
     @functools.cached_property
     def _status_phrases(self) -> list[tuple[str, str]]:
@@ -334,7 +336,7 @@ class ProjectRules:
         return match.group() if match else None
 
 
-def _most_advanced(spans: Sequence[tuple[int, int, str]]) -> str | None:
-    """The most advanced status among those read (completed before starting, and on)."""
+def _most_advanced(spans: Sequence[tuple[int, int, str]], statuses: Sequence[str]) -> str | None:
+    """The most advanced status among those read, by ``statuses`` (completed first, …)."""
     found = {status for _, _, status in spans}
-    return next((s for s in STATUSES if s in found), None)
+    return next((s for s in statuses if s in found), None)
