@@ -7,10 +7,12 @@ rules; this module only calls them in order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from projectmap.files.outdir import staged_folder
+from projectmap.files.rules import user_copies
 from projectmap.files.safe import write_text_atomic
 from projectmap.output.export import write_data, write_report_json
 from projectmap.places import china
@@ -18,10 +20,11 @@ from projectmap.places.gazetteer import Entry, Gazetteer, load_gazetteer
 from projectmap.places.locate import BuildResult, locate
 from projectmap.places.region import RegionRules, find_region
 from projectmap.places.resolve import Elsewhere, Resolver
-from projectmap.reading.ingest import MAX_BYTES, Report, read_report
+from projectmap.reading.ingest import MAX_BYTES, Report, junk_lines, read_report
 from projectmap.text.classify import Classifier
-from projectmap.text.detect import PlaceDetector
+from projectmap.text.detect import PlaceDetector, PlaceRules
 from projectmap.text.extract import Project, ProjectExtractor
+from projectmap.text.heads import ProjectRules
 from projectmap.text.segment import split_sentences
 from projectmap.text.wordtags import word_tags
 
@@ -34,7 +37,9 @@ class BuildOptions:
     """How to build: where the gazetteer is, the region, and the map's settings.
 
     ``gazetteer`` None means ``./gazetteer`` when there is one, else only China's
-    built-in admin skeleton (see :func:`gazetteer_folder`).
+    built-in admin skeleton (see :func:`gazetteer_folder`). ``rules`` is a folder of
+    the user's rule files (any of ``projects.json``, ``places.json``, …): each one
+    there replaces the packaged one; ``categories``, a categories file, wins over both.
     """
 
     gazetteer: Path | None = None
@@ -44,6 +49,7 @@ class BuildOptions:
     cdn: bool = False
     max_bytes: int = MAX_BYTES
     categories: Path | None = None
+    rules: Path | None = None
 
 
 @dataclass
@@ -56,6 +62,8 @@ class Toolkit:
     words: dict[str, str] = field(default_factory=word_tags)
     region_rules: RegionRules = field(default_factory=RegionRules.load)
     extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
+    place_rules: PlaceRules = field(default_factory=PlaceRules.load)
+    junk: re.Pattern[str] = field(default_factory=junk_lines)
     _detector: PlaceDetector | None = None
     _detector_scope: str | None = None
     _elsewhere: dict[str, Elsewhere] = field(default_factory=dict)
@@ -64,10 +72,15 @@ class Toolkit:
     def load(cls, options: BuildOptions) -> Toolkit:
         """Load the gazetteer, the admin index and the rules."""
         folder = gazetteer_folder(options)
+        mine = user_copies(options.rules)
         return cls(
             load_gazetteer(folder) if folder is not None else Gazetteer(()),
             china.AdminIndex.load(),
-            Classifier.load(options.categories),
+            Classifier.load(options.categories or mine.get("categories")),
+            region_rules=RegionRules.load(mine.get("region")),
+            extractor=ProjectExtractor(ProjectRules.load(mine.get("projects"))),
+            place_rules=PlaceRules.load(mine.get("places")),
+            junk=junk_lines(mine.get("reading")),
         )
 
     def with_region(self, code: str) -> Entry:
@@ -120,6 +133,7 @@ class Toolkit:
                 names - primary,
                 admin_names=admin,
                 country_names=self.index.names(max_level=2),
+                rules=self.place_rules,
             )
             self._detector_scope = scope
         return self._detector
@@ -149,7 +163,7 @@ def build(
     """
     options = options or BuildOptions()
     kit = toolkit or Toolkit.load(options)
-    report = read_report(path, max_bytes=options.max_bytes)
+    report = read_report(path, max_bytes=options.max_bytes, junk=kit.junk)
     issuer = find_region(
         report, kit.index, override=options.region, rules=kit.region_rules, words=kit.words
     )

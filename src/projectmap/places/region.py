@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from projectmap.errors import RegionError
 from projectmap.files.rules import read_rules
@@ -39,9 +40,9 @@ class RegionRules:
     source_words: tuple[str, ...]
 
     @classmethod
-    def load(cls) -> RegionRules:
-        """Read the packaged rules."""
-        data = read_rules("region")
+    def load(cls, path: str | Path | None = None) -> RegionRules:
+        """Read the packaged rules, or a user's copy of ``region.json`` at ``path``."""
+        data = read_rules("region", path)
         return cls(
             company_suffixes=tuple(data["company_suffixes"]),
             macro_regions=tuple(data["macro_regions"]),

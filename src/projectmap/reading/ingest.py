@@ -28,10 +28,6 @@ from projectmap.reading.hant import simplified
 #: Default largest report accepted, in bytes.
 MAX_BYTES = 20_000_000
 
-#: A line of a web page starting so is navigation or a footer (``rules/reading.json``).
-_JUNK_LINE = re.compile(
-    r"^\s*(?:" + "|".join(map(re.escape, read_rules("reading")["junk_line_starts"])) + ")"
-)
 #: Dropped by :func:`clean`: control characters (but tab and line feed), lone surrogates,
 #: zero-width characters, stray byte-order marks, bidi controls and the soft hyphen; they
 #: break names apart for matching and would be copied into the outputs.
@@ -70,8 +66,10 @@ class Report:
     source: str
 
 
-def read_report(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Report:
-    """Read and clean a report file.
+def read_report(
+    path: str | Path, *, max_bytes: int = MAX_BYTES, junk: re.Pattern[str] | None = None
+) -> Report:
+    """Read and clean a report file; ``junk`` matches the lines to drop (:func:`junk_lines`).
 
     Raises
     ------
@@ -81,7 +79,7 @@ def read_report(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Report:
     """
     path = Path(path)
     data = _read_bytes(path, max_bytes=max_bytes)
-    text = simplified(clean(read_text(path, data)))
+    text = simplified(clean(read_text(path, data), junk))
     if not text.strip():
         raise InputError(f"{path.name}: holds no readable text; pass a report with text in it")
     title = find_title(text)
@@ -121,18 +119,29 @@ def report_id(path: Path) -> str:
     return stem or "report"
 
 
-def clean(text: str) -> str:
+def junk_lines(path: str | Path | None = None) -> re.Pattern[str]:
+    """What starts a line of a web page that is navigation or a footer, not report text.
+
+    From ``rules/reading.json``, or a user's copy of it at ``path``.
+    """
+    starts = read_rules("reading", path)["junk_line_starts"]
+    return re.compile(r"^\s*(?:" + "|".join(map(re.escape, starts)) + ")")
+
+
+def clean(text: str, junk: re.Pattern[str] | None = None) -> str:
     """Strip site junk lines and footnote markers; put the text in one layout.
 
-    Line ends become newlines; each line is stripped of indents and trailing
-    blanks, and blank lines are dropped: one paragraph a line, the layout
-    every reader in :mod:`projectmap.reading.formats` comes to.
+    A junk line is one ``junk`` matches (default: :func:`junk_lines`). Line ends
+    become newlines; each line is stripped of indents and trailing blanks, and blank
+    lines are dropped: one paragraph a line, the layout every reader in
+    :mod:`projectmap.reading.formats` comes to.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", "  ")
     text = text.replace("\xa0", " ")
     text = _UNPRINTABLE.sub("", text)
     lines = (_FOOTNOTE.sub("", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line and not _JUNK_LINE.match(line))
+    junk = junk or junk_lines()
+    return "\n".join(line for line in lines if line and not junk.match(line))
 
 
 def find_title(text: str) -> str | None:

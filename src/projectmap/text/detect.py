@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from projectmap.files.rules import read_rules
@@ -76,10 +77,13 @@ class PlaceRules:
     toponyms: ShapeRules
 
     @classmethod
-    def load(cls, data: dict[str, Any] | None = None) -> PlaceRules:
-        """Read the packaged rules, or build them from ``data``."""
-        if data is None:
-            data = read_rules("places")
+    def load(cls, path: str | Path | None = None) -> PlaceRules:
+        """Read the packaged rules, or a user's copy of ``places.json`` at ``path``."""
+        return cls.from_dict(read_rules("places", path))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PlaceRules:
+        """Build the rules from the mapping of a places file."""
         by_length = lambda words: tuple(sorted(words, key=len, reverse=True))  # noqa: E731
         return cls(
             part_suffixes=dict(sorted(data["part_suffixes"].items(), key=lambda kv: -len(kv[0]))),

@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from projectmap.files.rules import read_rules
@@ -58,10 +59,13 @@ class ProjectRules:
     share: re.Pattern[str]
 
     @classmethod
-    def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
-        """Read the packaged rules, or build them from ``data``."""
-        if data is None:
-            data = read_rules("projects")
+    def load(cls, path: str | Path | None = None) -> ProjectRules:
+        """Read the packaged rules, or a user's copy of ``projects.json`` at ``path``."""
+        return cls.from_dict(read_rules("projects", path))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProjectRules:
+        """Compile the rules from the mapping of a projects file."""
 
         def longest_first(key: str) -> tuple[str, ...]:
             return tuple(sorted(data[key], key=len, reverse=True))
