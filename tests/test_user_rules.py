@@ -9,6 +9,7 @@ import pytest
 
 from conftest import GAZETTEER
 from projectmap.cli import main
+from projectmap.output.mapdata import map_data
 from projectmap.pipeline import BuildOptions, Toolkit, build
 
 REPORT = "黄石市下陆区人民政府工作报告\n区里启动团城山大剧院。\n"
@@ -59,6 +60,19 @@ def test_a_users_categories_file_in_the_folder_reaches_the_classifier(tmp_path, 
     assert list(found["category"]) == ["culture"]
     assert list(found["category_label"]) == ["文化"]
     assert [c.id for c in kit.classifier.categories] == ["culture"]
+
+
+def test_a_users_categories_reach_the_map_legend_and_colours(tmp_path, report):
+    culture = {"label": "文化", "color": "#aa00aa", "icon": "heart", "keywords": {"剧院": 5}}
+    folder = _rules_folder(tmp_path, categories={"categories": {"culture": culture}})
+    options = BuildOptions(gazetteer=GAZETTEER, rules=folder)
+    mine = map_data(build(report, options=options, toolkit=Toolkit.load(options))).categories
+    assert mine["culture"].color == "#aa00aa"
+    assert mine["culture"].label == "文化"
+    assert "industry" not in mine
+    assert (
+        "industry" in map_data(build(report, options=BuildOptions(gazetteer=GAZETTEER))).categories
+    )
 
 
 def test_a_users_reading_file_drops_the_lines_it_names(tmp_path):

@@ -8,7 +8,7 @@ rules; this module only calls them in order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from projectmap.files.outdir import staged_folder
@@ -178,7 +178,8 @@ def build(
     projects = kit.extractor.extract(report.text, sentences, mentions)
     categories = {p.id: _category(kit.classifier, p) for p in projects}
     resolutions = resolver.resolve_all(mentions)
-    return locate(report, region, projects, resolutions, categories, issuer=issuer)
+    located = locate(report, region, projects, resolutions, categories, issuer=issuer)
+    return replace(located, categories=kit.classifier.categories)
 
 
 def _category(classifier: Classifier, project: Project) -> tuple[str, str]:

@@ -107,7 +107,7 @@ class MapData:
 def map_data(result: BuildResult) -> MapData:
     """Prepare a build result for drawing."""
     rows = result.projects.to_dict("records")
-    cats = with_labels_of(rows, categories())
+    cats = with_labels_of(rows, categories(result.categories))
     areas = area_names(result)
     projects = [_project(row, areas.get(str(row["id"]), result.region.name)) for row in rows]
     layers = _category_layers(projects, cats)

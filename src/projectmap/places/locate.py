@@ -22,7 +22,7 @@ import bisect
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -33,6 +33,7 @@ from projectmap.places.gazetteer import Entry
 from projectmap.places.region import Issuer
 from projectmap.places.resolve import Resolution
 from projectmap.reading.ingest import Report
+from projectmap.text.classify import Category, Classifier
 from projectmap.text.extract import Project
 
 PROJECT_COLUMNS = (
@@ -71,6 +72,9 @@ class BuildResult:
         See the module docstring for their columns.
     issuer : Issuer or None
         The issuing government with its province, city and county, and how it was found.
+    categories : tuple of Category
+        The categories the build classified by, in the rules' order (the map's legend);
+        the packaged ones unless the build was given a user's file.
     """
 
     report: Report
@@ -78,6 +82,7 @@ class BuildResult:
     projects: gpd.GeoDataFrame
     places: gpd.GeoDataFrame
     issuer: Issuer | None = None
+    categories: tuple[Category, ...] = field(default_factory=lambda: Classifier.load().categories)
 
     @property
     def unresolved(self) -> gpd.GeoDataFrame:
