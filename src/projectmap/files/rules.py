@@ -87,56 +87,21 @@ class Each:
     fields: Fields
 
 
+def _keys(names: str, shape: Shape) -> dict[str, Shape]:
+    """The keys named in ``names`` (space-separated), all of one shape."""
+    return dict.fromkeys(names.split(), shape)
+
+
 _TOPONYMS: Fields = {
     "generics": WORD_LISTS,
-    **dict.fromkeys(
-        (
-            "stop_words",
-            "area_words",
-            "measure_words",
-            "generic_names",
-            "generic_specifics",
-            "descriptors",
-            "bound_starts",
-            "legal_forms",
-            "verb_finals",
-            "road_words",
-        ),
+    **_keys(
+        "stop_words area_words measure_words generic_names generic_specifics descriptors "
+        "bound_starts legal_forms verb_finals road_words",
         WORDS,
     ),
-    **dict.fromkeys(
-        ("single_generic_min", "max_length", "common_word_freq", "cross_word_freq"), INTEGER
-    ),
+    **_keys("single_generic_min max_length common_word_freq cross_word_freq", INTEGER),
     "route_codes": REGEXES,
 }
-
-_PROJECT_WORDS = (
-    "strong_heads",
-    "weak_heads",
-    "tails",
-    "generic_words",
-    "policy_words",
-    "lead_words",
-    "quantity_units",
-    "facility_words",
-    "area_suffixes",
-    "title_prefixes",
-    "count_heads",
-    "predicate_words",
-    "frame_words",
-    "future_words",
-    "plan_markers",
-    "collective_heads",
-    "verb_starts",
-    "aggregate_heads",
-    "pronoun_starts",
-    "build_verbs",
-    "plan_openers",
-    "done_markers",
-    "statuses",
-    "connectors",
-    "completion_words",
-)
 
 #: The keys each rule file must have, and what each holds.
 SCHEMAS: dict[str, Fields] = {
@@ -147,39 +112,25 @@ SCHEMAS: dict[str, Fields] = {
     },
     "places": {
         "part_suffixes": WORD_MAP,
-        **dict.fromkeys(
-            (
-                "part_blockers",
-                "list_nouns",
-                "left_stop_tags",
-                "left_stop_words",
-                "part_plain_after",
-            ),
-            WORDS,
-        ),
+        **_keys("part_blockers list_nouns left_stop_tags left_stop_words part_plain_after", WORDS),
         "toponyms": _TOPONYMS,
     },
     "projects": {
-        **dict.fromkeys(_PROJECT_WORDS, WORDS),
-        **dict.fromkeys(
-            (
-                "phase",
-                "investment",
-                "project_count",
-                "count_start",
-                "slogan",
-                "enumerator",
-                "share",
-            ),
-            REGEX,
+        **_keys(
+            "strong_heads weak_heads tails generic_words policy_words lead_words quantity_units "
+            "facility_words area_suffixes title_prefixes count_heads predicate_words frame_words "
+            "future_words plan_markers collective_heads verb_starts aggregate_heads "
+            "pronoun_starts build_verbs plan_openers done_markers statuses connectors "
+            "completion_words and_words list_marks item_openers not_list_ends verb_joiners "
+            "item_counters area_endings not_area_before",
+            WORDS,
         ),
+        **_keys("phase investment project_count count_start slogan enumerator share", REGEX),
         "status_words": WORD_LISTS,
     },
     "reading": {"junk_line_starts": WORDS},
     "region": {
-        **dict.fromkeys(
-            ("company_suffixes", "generic_names", "source_words", "macro_regions"), WORDS
-        ),
+        **_keys("company_suffixes generic_names source_words macro_regions", WORDS),
         "county_share": NUMBER,
         "head_lines": INTEGER,
         "head_weight": NUMBER,

@@ -19,6 +19,8 @@ from typing import Any
 from projectmap.files.rules import read_rules
 
 _NUMBER = r"\d+(?:\.\d+)?"
+#: A count in digits or in words (5, 五, 十几, 百余).
+_COUNT = r"[\d一二三四五六七八九十两百千几余多]+"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,14 @@ class ProjectRules:
     statuses: tuple[str, ...]
     connectors: tuple[str, ...]
     share: re.Pattern[str]
+    and_words: re.Pattern[str]
+    list_marks: re.Pattern[str]
+    item_openers: str
+    list_end: re.Pattern[str]
+    verb_joiners: re.Pattern[str]
+    counted: re.Pattern[str]
+    area_endings: tuple[str, ...]
+    not_area_before: str
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ProjectRules:
@@ -108,6 +118,14 @@ class ProjectRules:
             statuses=tuple(data["statuses"]),
             connectors=tuple(data["connectors"]),
             share=re.compile(data["share"]),
+            and_words=_any_of(data["and_words"]),
+            list_marks=_any_of(data["list_marks"]),
+            item_openers="".join(data["item_openers"]),
+            list_end=_list_end(data["not_list_ends"]),
+            verb_joiners=_any_of(data["verb_joiners"]),
+            counted=re.compile(rf"^(?:{_COUNT}(?:{_any_of(data['item_counters']).pattern}))?"),
+            area_endings=tuple(data["area_endings"]),
+            not_area_before="".join(data["not_area_before"]),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -292,7 +310,7 @@ class ProjectRules:
         ``等重点项目``, ``等公共服务项目``, ``等5条断头路打通工程``, ``等建设成果``: yes;
         ``等路灯改造项目`` (something else at the items), ``等地块开发`` (one programme): no.
         """
-        rest = re.sub(r"^(?:[\d一二三四五六七八九十两百千几余多]+[个条座处项批所家])?", "", rest)
+        rest = self.counted.sub("", rest)
         if rest.startswith(self.collective_heads) or rest.startswith(self.weak_heads):
             return True
         at = min((i for i in (rest.find("项目"), rest.find("工程")) if i >= 0), default=-1)
@@ -312,8 +330,8 @@ class ProjectRules:
         rest = name[: len(name) - len(self.head_run(name))]
         if (
             len(rest) <= 6
-            and rest.endswith(("区", "市", "县"))
-            and rest[-2:-1] not in "户片小园城社"
+            and rest.endswith(self.area_endings)
+            and rest[-2:-1] not in self.not_area_before
         ):
             return True  # 黄石港区项目建设: the area's works, no one work
         bare = re.sub(r"“[^”]{1,8}”|\"[^\"]{1,8}\"", "", name)
@@ -338,6 +356,17 @@ class ProjectRules:
         """The first quantity written in ``name`` (``15万吨``, ``7个小区6850户``), or None."""
         match = self.quantity.search(name)
         return match.group() if match else None
+
+
+def _any_of(words: Sequence[str]) -> re.Pattern[str]:
+    """A regex matching any of ``words``, longest first."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _list_end(not_ends: Sequence[str]) -> re.Pattern[str]:
+    """The 等 that closes a list: not the one of 等级 or another of ``not_ends``."""
+    rests = "|".join(re.escape(w.removeprefix("等")) for w in not_ends)
+    return re.compile(f"等(?!{rests})")
 
 
 def _most_advanced(spans: Sequence[tuple[int, int, str]], statuses: Sequence[str]) -> str | None:
