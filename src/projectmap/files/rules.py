@@ -96,7 +96,8 @@ _TOPONYMS: Fields = {
     "generics": WORD_LISTS,
     **_keys(
         "stop_words area_words measure_words generic_names generic_specifics descriptors "
-        "bound_starts legal_forms verb_finals road_words",
+        "bound_starts legal_forms verb_finals road_words numerals directions segment_words "
+        "counted_in_digits level_prefixes specific_joiners name_joiners bound_ends",
         WORDS,
     ),
     **_keys("single_generic_min max_length common_word_freq cross_word_freq", INTEGER),
