@@ -123,7 +123,7 @@ SCHEMAS: dict[str, Fields] = {
             "future_words plan_markers collective_heads verb_starts aggregate_heads "
             "pronoun_starts build_verbs plan_openers done_markers statuses connectors "
             "completion_words and_words list_marks item_openers not_list_ends verb_joiners "
-            "item_counters area_endings not_area_before",
+            "item_counters area_endings not_area_before project_words",
             WORDS,
         ),
         **_keys("phase investment project_count count_start slogan enumerator share", REGEX),
@@ -132,6 +132,7 @@ SCHEMAS: dict[str, Fields] = {
     "reading": {"junk_line_starts": WORDS},
     "region": {
         **_keys("company_suffixes generic_names source_words macro_regions", WORDS),
+        "congress_line": REGEX,
         "county_share": NUMBER,
         "head_lines": INTEGER,
         "head_weight": NUMBER,

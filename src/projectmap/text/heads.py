@@ -67,6 +67,7 @@ class ProjectRules:
     counted: re.Pattern[str]
     area_endings: tuple[str, ...]
     not_area_before: str
+    project_words: tuple[str, ...]
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ProjectRules:
@@ -126,6 +127,7 @@ class ProjectRules:
             counted=re.compile(rf"^(?:{_COUNT}(?:{_any_of(data['item_counters']).pattern}))?"),
             area_endings=tuple(data["area_endings"]),
             not_area_before="".join(data["not_area_before"]),
+            project_words=tuple(data["project_words"]),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -313,7 +315,7 @@ class ProjectRules:
         rest = self.counted.sub("", rest)
         if rest.startswith(self.collective_heads) or rest.startswith(self.weak_heads):
             return True
-        at = min((i for i in (rest.find("项目"), rest.find("工程")) if i >= 0), default=-1)
+        at = min((i for i in map(rest.find, self.project_words) if i >= 0), default=-1)
         return 0 <= at <= 6 and not any(h in rest[:at] for h in self.weak_heads)
 
     def aggregate(self, name: str) -> bool:
