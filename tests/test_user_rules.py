@@ -78,7 +78,9 @@ def test_a_users_categories_reach_the_map_legend_and_colours(tmp_path, report):
 def test_a_users_reading_file_drops_the_lines_it_names(tmp_path):
     path = tmp_path / "report.txt"
     path.write_text(REPORT + "编辑说明：本页仅供参考\n", encoding="utf-8")
-    folder = _rules_folder(tmp_path, reading={"junk_line_starts": ["编辑说明"]})
+    reading = _packaged("reading")
+    reading["junk_line_starts"].append("编辑说明")
+    folder = _rules_folder(tmp_path, reading=reading)
     options = BuildOptions(gazetteer=GAZETTEER)
     assert "编辑说明" in build(path, options=options).report.text
     options = BuildOptions(gazetteer=GAZETTEER, rules=folder)

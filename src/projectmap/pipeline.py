@@ -7,7 +7,6 @@ rules; this module only calls them in order.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from projectmap.places.gazetteer import Entry, Gazetteer, load_gazetteer
 from projectmap.places.locate import BuildResult, locate
 from projectmap.places.region import RegionRules, find_region
 from projectmap.places.resolve import Elsewhere, Resolver
-from projectmap.reading.ingest import MAX_BYTES, Report, junk_lines, read_report
+from projectmap.reading.ingest import MAX_BYTES, ReadingRules, Report, read_report
 from projectmap.text.classify import Classifier
 from projectmap.text.detect import PlaceDetector, PlaceRules
 from projectmap.text.extract import Project, ProjectExtractor
@@ -63,7 +62,7 @@ class Toolkit:
     region_rules: RegionRules = field(default_factory=RegionRules.load)
     extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
     place_rules: PlaceRules = field(default_factory=PlaceRules.load)
-    junk: re.Pattern[str] = field(default_factory=junk_lines)
+    reading_rules: ReadingRules = field(default_factory=ReadingRules.load)
     _detector: PlaceDetector | None = None
     _detector_scope: str | None = None
     _elsewhere: dict[str, Elsewhere] = field(default_factory=dict)
@@ -80,7 +79,7 @@ class Toolkit:
             region_rules=RegionRules.load(mine.get("region")),
             extractor=ProjectExtractor(ProjectRules.load(mine.get("projects"))),
             place_rules=PlaceRules.load(mine.get("places")),
-            junk=junk_lines(mine.get("reading")),
+            reading_rules=ReadingRules.load(mine.get("reading")),
         )
 
     def with_region(self, code: str) -> Entry:
@@ -163,7 +162,7 @@ def build(
     """
     options = options or BuildOptions()
     kit = toolkit or Toolkit.load(options)
-    report = read_report(path, max_bytes=options.max_bytes, junk=kit.junk)
+    report = read_report(path, max_bytes=options.max_bytes, rules=kit.reading_rules)
     issuer = find_region(
         report, kit.index, override=options.region, rules=kit.region_rules, words=kit.words
     )

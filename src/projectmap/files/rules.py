@@ -129,7 +129,7 @@ SCHEMAS: dict[str, Fields] = {
         **_keys("phase investment project_count count_start slogan enumerator share", REGEX),
         "status_words": WORD_LISTS,
     },
-    "reading": {"junk_line_starts": WORDS},
+    "reading": _keys("junk_line_starts title_words", WORDS),
     "region": {
         **_keys("company_suffixes generic_names source_words macro_regions", WORDS),
         "congress_line": REGEX,

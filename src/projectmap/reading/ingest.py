@@ -36,9 +36,31 @@ _UNPRINTABLE = re.compile(
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u061c]"
 )
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
-_TITLE = re.compile(r"(?P<title>[^\n]{0,60}?政府工作报告[^\n]{0,40})")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class ReadingRules:
+    """What reading drops and where the title is: the lists of ``rules/reading.json``."""
+
+    junk: re.Pattern[str]
+    title: re.Pattern[str]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> ReadingRules:
+        """Read the packaged rules, or a user's copy of ``reading.json`` at ``path``."""
+        data = read_rules("reading", path)
+        return cls(
+            junk=re.compile(rf"^\s*(?:{_any_of(data['junk_line_starts'])})"),
+            title=re.compile(
+                rf"(?P<title>[^\n]{{0,60}}?(?:{_any_of(data['title_words'])})[^\n]{{0,40}})"
+            ),
+        )
+
+
+def _any_of(words: list[str]) -> str:
+    return "|".join(map(re.escape, words))
 
 
 @dataclass(frozen=True)
@@ -67,9 +89,9 @@ class Report:
 
 
 def read_report(
-    path: str | Path, *, max_bytes: int = MAX_BYTES, junk: re.Pattern[str] | None = None
+    path: str | Path, *, max_bytes: int = MAX_BYTES, rules: ReadingRules | None = None
 ) -> Report:
-    """Read and clean a report file; ``junk`` matches the lines to drop (:func:`junk_lines`).
+    """Read and clean a report file, by ``rules`` (default: the packaged ones).
 
     Raises
     ------
@@ -79,10 +101,11 @@ def read_report(
     """
     path = Path(path)
     data = _read_bytes(path, max_bytes=max_bytes)
-    text = simplified(clean(read_text(path, data), junk))
+    rules = rules or ReadingRules.load()
+    text = simplified(clean(read_text(path, data), rules))
     if not text.strip():
         raise InputError(f"{path.name}: holds no readable text; pass a report with text in it")
-    title = find_title(text)
+    title = find_title(text, rules)
     return Report(
         id=report_id(path),
         text=text,
@@ -119,19 +142,10 @@ def report_id(path: Path) -> str:
     return stem or "report"
 
 
-def junk_lines(path: str | Path | None = None) -> re.Pattern[str]:
-    """What starts a line of a web page that is navigation or a footer, not report text.
-
-    From ``rules/reading.json``, or a user's copy of it at ``path``.
-    """
-    starts = read_rules("reading", path)["junk_line_starts"]
-    return re.compile(r"^\s*(?:" + "|".join(map(re.escape, starts)) + ")")
-
-
-def clean(text: str, junk: re.Pattern[str] | None = None) -> str:
+def clean(text: str, rules: ReadingRules | None = None) -> str:
     """Strip site junk lines and footnote markers; put the text in one layout.
 
-    A junk line is one ``junk`` matches (default: :func:`junk_lines`). Line ends
+    A junk line (navigation, a footer) starts with a word of ``rules``. Line ends
     become newlines; each line is stripped of indents and trailing blanks, and blank
     lines are dropped: one paragraph a line, the layout every reader in
     :mod:`projectmap.reading.formats` comes to.
@@ -140,13 +154,13 @@ def clean(text: str, junk: re.Pattern[str] | None = None) -> str:
     text = text.replace("\xa0", " ")
     text = _UNPRINTABLE.sub("", text)
     lines = (_FOOTNOTE.sub("", line).strip() for line in text.split("\n"))
-    junk = junk or junk_lines()
+    junk = (rules or ReadingRules.load()).junk
     return "\n".join(line for line in lines if line and not junk.match(line))
 
 
-def find_title(text: str) -> str | None:
+def find_title(text: str, rules: ReadingRules | None = None) -> str | None:
     """The first line naming a 政府工作报告 in the head of the text, if any."""
-    match = _TITLE.search(text[:2000])
+    match = (rules or ReadingRules.load()).title.search(text[:2000])
     if match is None:
         return None
     return match.group("title").strip(" \t—-")
