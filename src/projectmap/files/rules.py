@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -233,6 +233,11 @@ def user_copies(folder: Path | None) -> dict[str, Path]:
             names = ", ".join(f"{n}.json" for n in RULE_FILES)
             raise InputError(f"{path}: no rule file of that name; rename it to one of {names}")
     return copies
+
+
+def any_of(words: Iterable[str]) -> str:
+    """A regex that matches any of ``words``, the longest first (a list of a rule file)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def not_valid(name: str, path: str | Path, exc: Exception) -> InputError:

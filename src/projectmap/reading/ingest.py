@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from projectmap.errors import InputError
-from projectmap.files.rules import read_rules
+from projectmap.files.rules import any_of, read_rules
 from projectmap.files.safe import read_regular
 from projectmap.reading.formats import read_text
 from projectmap.reading.hant import simplified
@@ -52,15 +52,11 @@ class ReadingRules:
         """Read the packaged rules, or a user's copy of ``reading.json`` at ``path``."""
         data = read_rules("reading", path)
         return cls(
-            junk=re.compile(rf"^\s*(?:{_any_of(data['junk_line_starts'])})"),
+            junk=re.compile(rf"^\s*(?:{any_of(data['junk_line_starts'])})"),
             title=re.compile(
-                rf"(?P<title>[^\n]{{0,60}}?(?:{_any_of(data['title_words'])})[^\n]{{0,40}})"
+                rf"(?P<title>[^\n]{{0,60}}?(?:{any_of(data['title_words'])})[^\n]{{0,40}})"
             ),
         )
-
-
-def _any_of(words: list[str]) -> str:
-    return "|".join(map(re.escape, words))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from projectmap.files.rules import read_rules
+from projectmap.files.rules import any_of, read_rules
 from projectmap.text import jiebadict as _jiebadict
 from projectmap.text.segment import Sentence
 from projectmap.text.shapes import ShapeFinder, ShapeRules
@@ -240,7 +240,7 @@ class PlaceDetector:
     def _list_items(self, text: str, sentence: Sentence) -> list[Mention]:
         """Items of ``甲、乙、丙等地块`` and ``甲、乙片`` lists: places named only by the list."""
         out = []
-        nouns = "|".join(re.escape(n) for n in self.rules.list_nouns)
+        nouns = any_of(self.rules.list_nouns)
         pattern = re.compile(
             rf"((?:[\u3400-\u9fff]{{2,8}}、)+[\u3400-\u9fff]{{2,8}}?)(?:等[^，,。；;、]{{0,6}}?(?:{nouns})|(?=片区|片[^区]))"
         )

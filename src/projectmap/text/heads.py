@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from projectmap.files.rules import read_rules
+from projectmap.files.rules import any_of, read_rules
 
 _NUMBER = r"\d+(?:\.\d+)?"
 #: A count in digits or in words (5, 五, 十几, 百余).
@@ -81,9 +81,7 @@ class ProjectRules:
         def longest_first(key: str) -> tuple[str, ...]:
             return tuple(sorted(data[key], key=len, reverse=True))
 
-        units = "|".join(
-            re.escape(u) for u in sorted(data["quantity_units"], key=len, reverse=True)
-        )
+        units = any_of(data["quantity_units"])
         return cls(
             strong_heads=longest_first("strong_heads"),
             weak_heads=longest_first("weak_heads"),
@@ -119,12 +117,12 @@ class ProjectRules:
             statuses=tuple(data["statuses"]),
             connectors=tuple(data["connectors"]),
             share=re.compile(data["share"]),
-            and_words=_any_of(data["and_words"]),
-            list_marks=_any_of(data["list_marks"]),
+            and_words=re.compile(any_of(data["and_words"])),
+            list_marks=re.compile(any_of(data["list_marks"])),
             item_openers="".join(data["item_openers"]),
             list_end=_list_end(data["not_list_ends"]),
-            verb_joiners=_any_of(data["verb_joiners"]),
-            counted=re.compile(rf"^(?:{_COUNT}(?:{_any_of(data['item_counters']).pattern}))?"),
+            verb_joiners=re.compile(any_of(data["verb_joiners"])),
+            counted=re.compile(rf"^(?:{_COUNT}(?:{any_of(data['item_counters'])}))?"),
             area_endings=tuple(data["area_endings"]),
             not_area_before="".join(data["not_area_before"]),
             project_words=tuple(data["project_words"]),
@@ -358,11 +356,6 @@ class ProjectRules:
         """The first quantity written in ``name`` (``15万吨``, ``7个小区6850户``), or None."""
         match = self.quantity.search(name)
         return match.group() if match else None
-
-
-def _any_of(words: Sequence[str]) -> re.Pattern[str]:
-    """A regex matching any of ``words``, longest first."""
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def _list_end(not_ends: Sequence[str]) -> re.Pattern[str]:
