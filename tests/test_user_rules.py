@@ -101,3 +101,23 @@ def test_build_refuses_a_broken_rules_folder_in_one_line_and_writes_nothing(
     assert "places.json: key 'list_nouns' must be a list of non-empty strings" in error
     assert "\n" not in error
     assert not out.exists()
+
+
+def test_each_rule_loader_reads_a_users_copy(tmp_path):
+    from projectmap.places.region import RegionRules
+    from projectmap.reading.ingest import ReadingRules
+    from projectmap.text.detect import PlaceRules
+    from projectmap.text.heads import ProjectRules
+
+    projects, places, region = _packaged("projects"), _packaged("places"), _packaged("region")
+    projects["completion_words"].append("落成")
+    places["list_nouns"].append("园区们")
+    region["head_lines"] = 7
+    reading = {**_packaged("reading"), "title_words": ["工作总结"]}
+    folder = _rules_folder(tmp_path, projects=projects, places=places, region=region,
+                           reading=reading)  # fmt: skip
+    assert "落成" in ProjectRules.load(folder / "projects.json").completion_words
+    assert "园区们" in PlaceRules.load(folder / "places.json").list_nouns
+    assert RegionRules.load(folder / "region.json").head_lines == 7
+    title = ReadingRules.load(folder / "reading.json").title.search("下陆区2023年工作总结\n")
+    assert title is not None and title.group("title") == "下陆区2023年工作总结"

@@ -68,6 +68,7 @@ class ProjectRules:
     area_endings: tuple[str, ...]
     not_area_before: str
     project_words: tuple[str, ...]
+    completion_words: tuple[str, ...]
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ProjectRules:
@@ -126,6 +127,7 @@ class ProjectRules:
             area_endings=tuple(data["area_endings"]),
             not_area_before="".join(data["not_area_before"]),
             project_words=tuple(data["project_words"]),
+            completion_words=tuple(data["completion_words"]),
         )
 
     def after_facility(self, name: str) -> bool:
