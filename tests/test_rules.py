@@ -115,3 +115,20 @@ def test_a_rules_folder_with_a_misnamed_file_or_none_at_all_is_refused(tmp_path)
         user_copies(tmp_path)
     with pytest.raises(InputError, match=r"elsewhere: no rules folder there"):
         user_copies(tmp_path / "elsewhere")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(list_marks=["、", "以及"]), r"'list_marks' must be a list of single"),
+        (lambda d: d["statuses"].remove("planned"), r"'statuses' must order exactly completed"),
+        (lambda d: d["status_words"].update(done=["完成"]), r"'status_words\.done' is no status"),
+    ],
+)
+def test_character_lists_and_statuses_are_checked(tmp_path, change, expected):
+    data = _packaged("projects")
+    change(data)
+    path = tmp_path / "projects.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError, match=expected):
+        read_rules("projects", path)

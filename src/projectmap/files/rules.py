@@ -62,6 +62,7 @@ def _object_of(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 
 WORDS = Shape("a list of non-empty strings", _words)
+CHARS = Shape("a list of single characters", lambda v: _words(v) and all(len(c) == 1 for c in v))
 TEXT = Shape("a string", lambda v: isinstance(v, str))
 REGEX = Shape("a regular expression (a string)", _regex)
 REGEXES = Shape(
@@ -96,9 +97,13 @@ _TOPONYMS: Fields = {
     "generics": WORD_LISTS,
     **_keys(
         "stop_words area_words measure_words generic_names generic_specifics descriptors "
-        "bound_starts legal_forms verb_finals road_words numerals directions segment_words "
-        "counted_in_digits level_prefixes specific_joiners name_joiners bound_ends",
+        "bound_starts legal_forms verb_finals road_words bound_ends",
         WORDS,
+    ),
+    **_keys(
+        "numerals directions segment_words counted_in_digits level_prefixes specific_joiners "
+        "name_joiners",
+        CHARS,
     ),
     **_keys("single_generic_min max_length common_word_freq cross_word_freq", INTEGER),
     "route_codes": REGEXES,
@@ -122,10 +127,11 @@ SCHEMAS: dict[str, Fields] = {
             "facility_words area_suffixes title_prefixes count_heads predicate_words frame_words "
             "future_words plan_markers collective_heads verb_starts aggregate_heads "
             "pronoun_starts build_verbs plan_openers done_markers statuses connectors "
-            "completion_words and_words list_marks item_openers not_list_ends verb_joiners "
-            "item_counters area_endings not_area_before project_words",
+            "completion_words and_words not_list_ends verb_joiners item_counters area_endings "
+            "project_words",
             WORDS,
         ),
+        **_keys("list_marks item_openers not_area_before", CHARS),
         **_keys("phase investment project_count count_start slogan enumerator share", REGEX),
         "status_words": WORD_LISTS,
     },
@@ -162,7 +168,7 @@ def read_rules(name: str, path: str | Path | None = None) -> dict[str, Any]:
             raise TypeError(f"holds a {type(found).__name__}, not an object")
     except (OSError, ValueError, TypeError) as exc:
         raise not_valid(name, where, exc) from exc
-    problem = _problem(found, SCHEMAS[name], "")
+    problem = _problem(found, SCHEMAS[name], "") or _statuses(name, found)
     if problem is not None:
         raise InputError(f"{where}: {problem}; compare with src/projectmap/rules/{name}.json")
     return found
@@ -192,6 +198,22 @@ def _problem(data: dict[str, Any], fields: Fields, within: str) -> str | None:
             problem = _problem(value, shape, f"{within}{key}.")
         if problem is not None:
             return problem
+    return None
+
+
+#: The statuses of a project, which ``projects.json`` orders from the most advanced.
+STATUSES = frozenset({"completed", "starting", "under_construction", "planned"})
+
+
+def _statuses(name: str, data: dict[str, Any]) -> str | None:
+    """What is wrong with the statuses of a projects file, or None."""
+    if name != "projects":
+        return None
+    if sorted(data["statuses"]) != sorted(STATUSES):
+        return f"key 'statuses' must order exactly {', '.join(sorted(STATUSES))}"
+    unknown = sorted(set(data["status_words"]) - STATUSES)
+    if unknown:
+        return f"key 'status_words.{unknown[0]}' is no status: use one of 'statuses'"
     return None
 
 
