@@ -100,6 +100,14 @@ def _gazetteer_option(parser: argparse.ArgumentParser, *, required_folder: bool 
     )  # fmt: skip
 
 
+def _rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules", type=Path, metavar="DIR",
+        help="folder of your rule files (projects.json, places.json, categories.json, "
+        "region.json, reading.json): each one there replaces the packaged one",
+    )  # fmt: skip
+
+
 def _say_gazetteer(options: BuildOptions) -> None:
     """One line when no gazetteer folder is read: the built-in skeleton is used instead."""
     from projectmap.pipeline import gazetteer_folder
@@ -165,6 +173,7 @@ def _add_build(commands: Commands) -> None:
         metavar="MB",
         help="largest report accepted, in MB (default 20)",
     )
+    _rules_option(build)
     build.set_defaults(handler=_build)
 
 
@@ -180,6 +189,7 @@ def _build(args: argparse.Namespace) -> int:
         tianditu_key=args.tianditu_key,
         cdn=args.cdn,
         max_bytes=int(args.max_size * 1_000_000),
+        rules=args.rules,
     )
     _say_gazetteer(options)
     if len(args.reports) == 1 and not args.reports[0].is_dir():
@@ -280,6 +290,7 @@ def _add_compare(commands: Commands) -> None:
     compare.add_argument(
         "--region", metavar="NAME|CODE", help="the issuing area of both, when titles do not say"
     )
+    _rules_option(compare)
     compare.set_defaults(handler=_compare)
 
 
@@ -290,7 +301,7 @@ def _compare(args: argparse.Namespace) -> int:
     from projectmap.reading.ingest import report_id
 
     _quiet_jieba()
-    options = BuildOptions(gazetteer=args.gazetteer, region=args.region)
+    options = BuildOptions(gazetteer=args.gazetteer, region=args.region, rules=args.rules)
     _say_gazetteer(options)
     comparison = compare_reports(args.old, args.new, options=options)
     outdir = args.output or Path("outputs") / f"compare-{report_id(args.old)}-{report_id(args.new)}"

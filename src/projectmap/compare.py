@@ -26,15 +26,12 @@ from shapely.geometry.base import BaseGeometry
 
 from projectmap._compare_read import folder_region, read_projects
 from projectmap.errors import RegionError
+from projectmap.files.rules import user_copies
 from projectmap.pipeline import BuildOptions, Toolkit, build
 from projectmap.places.result import LocatedProject
+from projectmap.text.heads import ProjectRules
 
 STATUSES = ("new", "continuing", "completed", "dropped")
-COMPLETION_WORDS = ("完成", "竣工", "建成", "投用", "完工", "通车", "投产", "交付")
-FUTURE_WORDS = (
-    "力争", "确保", "争取", "计划", "预计", "将", "拟", "有望", "即将", "尽快", "加快", "推动",
-    "推进", "年内", "力促", "促进", "加速",
-)  # fmt: skip
 #: Lowest score at which two projects are taken as the same one.
 MATCH_THRESHOLD = 0.5
 _GENERIC = re.compile("项目|工程|建设")
@@ -157,12 +154,17 @@ def match(
 # --- completion ----------------------------------------------------------------------------
 
 
-def completion(listed: Listed) -> str | None:
-    """Why a project counts as completed in its report, or None when it does not."""
+def completion(listed: Listed, rules: ProjectRules | None = None) -> str | None:
+    """Why a project counts as completed in its report, or None when it does not.
+
+    The words are ``completion_words`` and ``completion_doubts`` of ``rules/projects.json``
+    (the packaged file if ``rules`` is None).
+    """
+    rules = rules or ProjectRules.load()
     left, right = _around(listed.name, listed.sentence)
-    if any(word in left for word in FUTURE_WORDS):
+    if any(word in left for word in rules.completion_doubts):
         return None
-    said = next((w for w in COMPLETION_WORDS if w in left or w in right), None)
+    said = next((w for w in rules.completion_words if w in left or w in right), None)
     if said is not None:
         return f"the report says {said}"
     return "marked completed" if listed.status == "completed" else None
@@ -183,14 +185,20 @@ def _around(name: str, sentence: str) -> tuple[str, str]:
     return left, sentence[end : stop.start() if stop else len(sentence)]
 
 
-def compare(old: Sequence[Listed], new: Sequence[Listed]) -> list[Change]:
-    """Label every project of both reports: NEW's in its order, then OLD's dropped ones."""
+def compare(
+    old: Sequence[Listed], new: Sequence[Listed], rules: ProjectRules | None = None
+) -> list[Change]:
+    """Label every project of both reports: NEW's in its order, then OLD's dropped ones.
+
+    ``rules`` are the project rules that say what completion is (the packaged ones if None).
+    """
+    rules = rules or ProjectRules.load()
     pairs = {n.id: (o, score) for o, n, score in match(old, new)}
     matched_old = {o.id for o, _ in pairs.values()}
     changes = []
     for listed in new:
         before, score = pairs.get(listed.id, (None, 0.0))
-        done = completion(listed)
+        done = completion(listed, rules)
         if done is not None:
             changes.append(Change("completed", before, listed, score, done))
         elif before is not None:
@@ -284,4 +292,9 @@ def compare_reports(
         regions.append((result.region.id, result.region.name))
     if len(regions) == 2:
         same_region(regions[0], regions[1])
-    return Comparison(old.name, new.name, tuple(compare(sides[0], sides[1])))
+    rules = toolkit.extractor.rules if toolkit else ProjectRules.load(_user_projects(options))
+    return Comparison(old.name, new.name, tuple(compare(sides[0], sides[1], rules)))
+
+
+def _user_projects(options: BuildOptions) -> Path | None:
+    return user_copies(options.rules).get("projects")

@@ -7,10 +7,11 @@ rules; this module only calls them in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from projectmap.files.outdir import staged_folder
+from projectmap.files.rules import user_copies
 from projectmap.files.safe import write_text_atomic
 from projectmap.output.export import write_data, write_report_json
 from projectmap.places import china
@@ -19,10 +20,11 @@ from projectmap.places.locate import locate
 from projectmap.places.region import RegionRules, find_region
 from projectmap.places.resolve import Elsewhere, Resolver
 from projectmap.places.result import BuildResult
-from projectmap.reading.ingest import MAX_BYTES, Report, read_report
+from projectmap.reading.ingest import MAX_BYTES, ReadingRules, Report, read_report
 from projectmap.text.classify import Classifier
-from projectmap.text.detect import PlaceDetector
+from projectmap.text.detect import PlaceDetector, PlaceRules
 from projectmap.text.extract import Project, ProjectExtractor
+from projectmap.text.heads import ProjectRules
 from projectmap.text.segment import split_sentences
 from projectmap.text.wordtags import word_tags
 
@@ -39,7 +41,9 @@ class BuildOptions:
     """How to build: where the gazetteer is, the region, and the map's settings.
 
     ``gazetteer`` None means ``./gazetteer`` when there is one, else only China's
-    built-in admin skeleton (see :func:`gazetteer_folder`).
+    built-in admin skeleton (see :func:`gazetteer_folder`). ``rules`` is a folder of
+    the user's rule files (any of ``projects.json``, ``places.json``, …): each one
+    there replaces the packaged one; ``categories``, a categories file, wins over both.
     """
 
     gazetteer: Path | None = None
@@ -49,6 +53,7 @@ class BuildOptions:
     cdn: bool = False
     max_bytes: int = MAX_BYTES
     categories: Path | None = None
+    rules: Path | None = None
 
 
 @dataclass
@@ -61,6 +66,8 @@ class Toolkit:
     words: dict[str, str] = field(default_factory=word_tags)
     region_rules: RegionRules = field(default_factory=RegionRules.load)
     extractor: ProjectExtractor = field(default_factory=ProjectExtractor)
+    place_rules: PlaceRules = field(default_factory=PlaceRules.load)
+    reading_rules: ReadingRules = field(default_factory=ReadingRules.load)
     _detector: PlaceDetector | None = None
     _detector_key: tuple[str | None, str | None] | None = None
     _regional: dict[str, Gazetteer] = field(default_factory=dict)
@@ -72,10 +79,15 @@ class Toolkit:
     def load(cls, options: BuildOptions) -> Toolkit:
         """Load the gazetteer, the admin index and the rules."""
         folder = gazetteer_folder(options)
+        mine = user_copies(options.rules)
         return cls(
             load_gazetteer(folder) if folder is not None else Gazetteer(()),
             china.AdminIndex.load(),
-            Classifier.load(options.categories),
+            Classifier.load(options.categories or mine.get("categories")),
+            region_rules=RegionRules.load(mine.get("region")),
+            extractor=ProjectExtractor(ProjectRules.load(mine.get("projects"))),
+            place_rules=PlaceRules.load(mine.get("places")),
+            reading_rules=ReadingRules.load(mine.get("reading")),
         )
 
     def gazetteer_for(self, code: str) -> Gazetteer:
@@ -139,7 +151,11 @@ class Toolkit:
             if self._country_names is None:
                 self._country_names = frozenset(self.index.names(max_level=2))
             self._detector = PlaceDetector(
-                primary, aliases, admin_names=admin, country_names=self._country_names
+                primary,
+                aliases,
+                admin_names=admin,
+                country_names=self._country_names,
+                rules=self.place_rules,
             )
             self._detector_key = key
         return self._detector
@@ -184,7 +200,7 @@ def build(
     """
     options = options or BuildOptions()
     kit = toolkit or Toolkit.load(options)
-    report = read_report(path, max_bytes=options.max_bytes)
+    report = read_report(path, max_bytes=options.max_bytes, rules=kit.reading_rules)
     issuer = find_region(
         report, kit.index, override=options.region, rules=kit.region_rules, words=kit.words
     )
@@ -200,7 +216,8 @@ def build(
     projects = kit.extractor.extract(report.text, sentences, mentions)
     categories = {p.id: _category(kit.classifier, p) for p in projects}
     resolutions = resolver.resolve_all(mentions)
-    return locate(report, region, projects, resolutions, categories, issuer=issuer)
+    located = locate(report, region, projects, resolutions, categories, issuer=issuer)
+    return replace(located, categories=kit.classifier.categories)
 
 
 def _category(classifier: Classifier, project: Project) -> tuple[str, str]:

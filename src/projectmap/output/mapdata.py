@@ -93,7 +93,9 @@ class MapData:
 def map_data(result: BuildResult) -> MapData:
     """Prepare a build result for drawing."""
     projects = result.located_projects
-    cats = with_labels_of([(p.category, p.category_label) for p in projects], categories())
+    cats = with_labels_of(
+        [(p.category, p.category_label) for p in projects], categories(result.categories)
+    )
     areas = area_names(result)
     layers = _category_layers(projects, cats)
     region = _region_outline(result.region.geometry)

@@ -1,7 +1,8 @@
 """How the map shows categories: labels, colours and pin glyphs.
 
-Private to :mod:`projectmap.output.render`. Colours come from ``rules/categories.json``
-and are checked to be hex colours, so that they can be written into SVG; the
+Private to :mod:`projectmap.output.render`. Labels and colours come from the
+categories the build classified by (``rules/categories.json``, or the user's copy),
+and colours are checked to be hex colours, so that they can be written into SVG; the
 glyphs are projectmap's own constants.
 """
 
@@ -12,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from projectmap.text.classify import Classifier
+from projectmap.text.classify import Category
 
 #: 24×24 SVG glyphs drawn inside the pins, keyed by the icon names of categories.json.
 ICON_PATHS = {
@@ -43,8 +44,14 @@ class CategoryStyle:
     icon: str
 
 
-def categories() -> dict[str, CategoryStyle]:
-    """The map's categories by id, with labels and colours from ``rules/categories.json``."""
+def categories(classified: Iterable[Category]) -> dict[str, CategoryStyle]:
+    """The map's categories by id, with the labels and colours of the build's categories.
+
+    Parameters
+    ----------
+    classified : iterable of Category
+        The categories the build's classifier used (``BuildResult.categories``).
+    """
     return {
         c.id: CategoryStyle(
             c.id,
@@ -52,7 +59,7 @@ def categories() -> dict[str, CategoryStyle]:
             c.color if _HEX_COLOR.fullmatch(c.color) else _DEFAULT_COLOR,
             ICON_PATHS.get(c.icon, _DEFAULT_ICON),
         )
-        for c in Classifier.load().categories
+        for c in classified
     }
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from projectmap.errors import RegionError
+from projectmap.files.rules import read_rules
 from projectmap.places.china import AdminIndex, AdminUnit
 from projectmap.reading.ingest import Report
-from projectmap.text.rules import read_rules
 
-_CONGRESS = re.compile(r"[^\n，。,；;]{0,30}?第[一二三四五六七八九十百\d]{1,4}届人民代表大会")
 _HEAD_CHARS = 2000
 _LEVELS = {1: "province", 2: "city", 3: "county"}
 #: A longer line is running text, not a page's title or source line.
@@ -37,11 +37,12 @@ class RegionRules:
     head_lines: int
     head_weight: float
     source_words: tuple[str, ...]
+    congress_line: re.Pattern[str]
 
     @classmethod
-    def load(cls) -> RegionRules:
-        """Read the packaged rules."""
-        data = read_rules("region")
+    def load(cls, path: str | Path | None = None) -> RegionRules:
+        """Read the packaged rules, or a user's copy of ``region.json`` at ``path``."""
+        data = read_rules("region", path)
         return cls(
             company_suffixes=tuple(data["company_suffixes"]),
             macro_regions=tuple(data["macro_regions"]),
@@ -50,6 +51,7 @@ class RegionRules:
             head_lines=int(data["head_lines"]),
             head_weight=float(data["head_weight"]),
             source_words=tuple(data["source_words"]),
+            congress_line=re.compile(data["congress_line"]),
         )
 
 
@@ -112,16 +114,17 @@ def find_region(
     """
     if override:
         return _issuer(index.find(override), index, "option")
+    rules = rules or RegionRules.load()
     head = report.text[:_HEAD_CHARS]
     for found_by, texts in (
         ("title", [report.title or ""]),
-        ("congress_line", _CONGRESS.findall(head)),
+        ("congress_line", rules.congress_line.findall(head)),
     ):
         for text in texts:
             unit = _deepest(_units_in(text, index), index)
             if unit is not None:
                 return _issuer(unit, index, found_by)
-    unit = _most_named(report.text, index, rules or RegionRules.load(), words or {})
+    unit = _most_named(report.text, index, rules, words or {})
     if unit is None:
         raise RegionError(
             f"{report.source}: no issuing government found in its title or text; "

@@ -15,9 +15,10 @@ WGS-84 (EPSG:4326), None where nothing placed the record.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -27,6 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from projectmap.places.entry import Entry
 from projectmap.reading.ingest import Report
+from projectmap.text.classify import Category, Classifier
 
 if TYPE_CHECKING:
     from projectmap.places.region import Issuer
@@ -124,6 +126,9 @@ class BuildResult:
         The place mentions, in text order.
     issuer : Issuer or None
         The issuing government with its province, city and county, and how it was found.
+    categories : tuple of Category
+        The categories the build classified by, in the rules' order (the map's legend);
+        the packaged ones unless the build was given a user's file.
     """
 
     report: Report
@@ -131,6 +136,7 @@ class BuildResult:
     located_projects: tuple[LocatedProject, ...]
     located_places: tuple[LocatedPlace, ...]
     issuer: Issuer | None = None
+    categories: tuple[Category, ...] = field(default_factory=lambda: Classifier.load().categories)
 
     @classmethod
     def from_frames(
@@ -154,12 +160,14 @@ class BuildResult:
         self, projects: gpd.GeoDataFrame | None = None, places: gpd.GeoDataFrame | None = None
     ) -> BuildResult:
         """A copy with its projects or places replaced by edited frames."""
-        return BuildResult.from_frames(
-            self.report,
-            self.region,
-            self.projects if projects is None else projects,
-            self.places if places is None else places,
-            self.issuer,
+        return dataclasses.replace(
+            self,
+            located_projects=self.located_projects
+            if projects is None
+            else records_of(projects, LocatedProject),
+            located_places=self.located_places
+            if places is None
+            else records_of(places, LocatedPlace),
         )
 
     @property

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from projectmap.errors import InputError
+from projectmap.files.rules import any_of, read_rules
 from projectmap.files.safe import read_regular
 from projectmap.reading.formats import read_text
 from projectmap.reading.hant import simplified
@@ -27,10 +28,6 @@ from projectmap.reading.hant import simplified
 #: Default largest report accepted, in bytes.
 MAX_BYTES = 20_000_000
 
-_JUNK_LINE = re.compile(
-    r"^\s*(导航菜单|首页|上一篇|下一篇|返回顶部|打印本页|关闭窗口|分享到|责任编辑|来源[:：]|"
-    r"本文仅代表作者观点|本文地址|留言与评论|验证码|相关阅读|版权所有|Copyright|ICP备)"
-)
 #: Dropped by :func:`clean`: control characters (but tab and line feed), lone surrogates,
 #: zero-width characters, stray byte-order marks, bidi controls and the soft hyphen; they
 #: break names apart for matching and would be copied into the outputs.
@@ -39,9 +36,27 @@ _UNPRINTABLE = re.compile(
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u061c]"
 )
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
-_TITLE = re.compile(r"(?P<title>[^\n]{0,60}?政府工作报告[^\n]{0,40})")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class ReadingRules:
+    """What reading drops and where the title is: the lists of ``rules/reading.json``."""
+
+    junk: re.Pattern[str]
+    title: re.Pattern[str]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> ReadingRules:
+        """Read the packaged rules, or a user's copy of ``reading.json`` at ``path``."""
+        data = read_rules("reading", path)
+        return cls(
+            junk=re.compile(rf"^\s*(?:{any_of(data['junk_line_starts'])})"),
+            title=re.compile(
+                rf"(?P<title>[^\n]{{0,60}}?(?:{any_of(data['title_words'])})[^\n]{{0,40}})"
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -69,8 +84,10 @@ class Report:
     source: str
 
 
-def read_report(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Report:
-    """Read and clean a report file.
+def read_report(
+    path: str | Path, *, max_bytes: int = MAX_BYTES, rules: ReadingRules | None = None
+) -> Report:
+    """Read and clean a report file, by ``rules`` (default: the packaged ones).
 
     Raises
     ------
@@ -80,10 +97,11 @@ def read_report(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Report:
     """
     path = Path(path)
     data = _read_bytes(path, max_bytes=max_bytes)
-    text = simplified(clean(read_text(path, data)))
+    rules = rules or ReadingRules.load()
+    text = simplified(clean(read_text(path, data), rules))
     if not text.strip():
         raise InputError(f"{path.name}: holds no readable text; pass a report with text in it")
-    title = find_title(text)
+    title = find_title(text, rules)
     return Report(
         id=report_id(path),
         text=text,
@@ -120,23 +138,25 @@ def report_id(path: Path) -> str:
     return stem or "report"
 
 
-def clean(text: str) -> str:
+def clean(text: str, rules: ReadingRules | None = None) -> str:
     """Strip site junk lines and footnote markers; put the text in one layout.
 
-    Line ends become newlines; each line is stripped of indents and trailing
-    blanks, and blank lines are dropped: one paragraph a line, the layout
-    every reader in :mod:`projectmap.reading.formats` comes to.
+    A junk line (navigation, a footer) starts with a word of ``rules``. Line ends
+    become newlines; each line is stripped of indents and trailing blanks, and blank
+    lines are dropped: one paragraph a line, the layout every reader in
+    :mod:`projectmap.reading.formats` comes to.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", "  ")
     text = text.replace("\xa0", " ")
     text = _UNPRINTABLE.sub("", text)
     lines = (_FOOTNOTE.sub("", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line and not _JUNK_LINE.match(line))
+    junk = (rules or ReadingRules.load()).junk
+    return "\n".join(line for line in lines if line and not junk.match(line))
 
 
-def find_title(text: str) -> str | None:
+def find_title(text: str, rules: ReadingRules | None = None) -> str | None:
     """The first line naming a 政府工作报告 in the head of the text, if any."""
-    match = _TITLE.search(text[:2000])
+    match = (rules or ReadingRules.load()).title.search(text[:2000])
     if match is None:
         return None
     return match.group("title").strip(" \t—-")

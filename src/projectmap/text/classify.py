@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from projectmap.text.rules import not_valid, read_rules
+from projectmap.files.rules import not_valid, read_rules
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from projectmap.files.rules import any_of, read_rules
 from projectmap.text import jiebadict as _jiebadict
-from projectmap.text.rules import read_rules
 from projectmap.text.segment import Sentence
 from projectmap.text.shapes import ShapeFinder, ShapeRules
 from projectmap.text.wordtags import RARE, guess_tag
@@ -76,10 +77,13 @@ class PlaceRules:
     toponyms: ShapeRules
 
     @classmethod
-    def load(cls, data: dict[str, Any] | None = None) -> PlaceRules:
-        """Read the packaged rules, or build them from ``data``."""
-        if data is None:
-            data = read_rules("places")
+    def load(cls, path: str | Path | None = None) -> PlaceRules:
+        """Read the packaged rules, or a user's copy of ``places.json`` at ``path``."""
+        return cls.from_dict(read_rules("places", path))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PlaceRules:
+        """Build the rules from the mapping of a places file."""
         by_length = lambda words: tuple(sorted(words, key=len, reverse=True))  # noqa: E731
         return cls(
             part_suffixes=dict(sorted(data["part_suffixes"].items(), key=lambda kv: -len(kv[0]))),
@@ -236,7 +240,7 @@ class PlaceDetector:
     def _list_items(self, text: str, sentence: Sentence) -> list[Mention]:
         """Items of ``甲、乙、丙等地块`` and ``甲、乙片`` lists: places named only by the list."""
         out = []
-        nouns = "|".join(re.escape(n) for n in self.rules.list_nouns)
+        nouns = any_of(self.rules.list_nouns)
         pattern = re.compile(
             rf"((?:[\u3400-\u9fff]{{2,8}}、)+[\u3400-\u9fff]{{2,8}}?)(?:等[^，,。；;、]{{0,6}}?(?:{nouns})|(?=片区|片[^区]))"
         )

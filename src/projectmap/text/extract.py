@@ -191,7 +191,7 @@ class ProjectExtractor:
 
     def _connector_cut(self, clause: str) -> int | None:
         """Offset of a ``并`` that opens a second verb phrase (…改造并启动…)."""
-        for match in re.finditer("并", clause):
+        for match in self.rules.verb_joiners.finditer(clause):
             if match.start() > 0 and self.rules.status_at(clause, match.end()):
                 return match.start()
         return None
@@ -227,7 +227,7 @@ class ProjectExtractor:
             listed = obj[: len(obj) - predicate]  # 发达广场、临沂商城|建成运营
         items = [
             part
-            for s, e in _split_items(listed, start)
+            for s, e in self._split_items(listed, start)
             for part in self._and_split(text, s, e, mentions)
         ]
         headed = [self._headed(text, s, e) or self._phased(text, s, e) for s, e in items]
@@ -297,12 +297,22 @@ class ProjectExtractor:
         named = sum(any(s <= m.start and m.end <= e for m in mentions) for s, e in items)
         return named * 2 >= len(items)
 
+    def _split_items(self, listed: str, offset: int) -> list[tuple[int, int]]:
+        """The items of a 、-list, without a leading 与/和/同 (与武汉理工大学)."""
+        items, start = [], 0
+        for part in self.rules.list_marks.split(listed):
+            skip = len(part) - len(part.lstrip(self.rules.item_openers))
+            if part[skip:]:
+                items.append((offset + start + skip, offset + start + len(part)))
+            start += len(part) + 1
+        return items
+
     def _and_split(
         self, text: str, start: int, end: int, mentions: Sequence[Mention]
     ) -> list[tuple[int, int]]:
         """``仓前互通和闲林大桥`` is two items; ``修复和补绿工程`` is one."""
         piece = text[start:end]
-        for match in re.finditer("和|及|与", piece):
+        for match in self.rules.and_words.finditer(piece):
             left = self._headed(text, start, start + match.start())
             right = self._headed(text, start + match.end(), end)
             if left is None and right is not None and right.strong:
@@ -327,7 +337,7 @@ class ProjectExtractor:
 
         A 等 followed by more list items (甲和乙等装备生产项目、丙项目) is inside an item.
         """
-        for match in re.finditer(r"等(?![级次同])", obj):
+        for match in self.rules.list_end.finditer(obj):
             following = obj[match.end() :].split("、")
             inside = len(following) > 1 and following[0].endswith(self.rules.count_heads)
             if match.start() > 0 and not inside:
@@ -455,17 +465,6 @@ def _after(text: str, end: int) -> str:
     """What follows a name up to the end of its clause (口袋公园|10个)."""
     match = _CLAUSE.match(text, end)
     return match.group() if match else ""
-
-
-def _split_items(listed: str, offset: int) -> list[tuple[int, int]]:
-    """The items of a 、-list, without a leading 与/和/同 (与武汉理工大学)."""
-    items, start = [], 0
-    for part in re.split("[、暨]", listed):
-        skip = len(part) - len(part.lstrip("与和同及"))
-        if part[skip:]:
-            items.append((offset + start + skip, offset + start + len(part)))
-        start += len(part) + 1
-    return items
 
 
 def _add_or_merge(projects: list[Project], project: Project) -> None:

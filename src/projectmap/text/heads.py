@@ -13,15 +13,14 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from projectmap.text.rules import read_rules
+from projectmap.files.rules import any_of, read_rules
 
-STATUSES = ("completed", "starting", "under_construction", "planned")
-CONNECTORS = ("以及", "和", "及", "与", "并")
 _NUMBER = r"\d+(?:\.\d+)?"
-#: A share of the work right after a completion verb (完成|80%, 完成|工程量的60%).
-_SHARE = re.compile(r"[^，。；]{0,6}?(?:约|近|超)?\d+(?:\.\d+)?\s*[%％]")
+#: A count in digits or in words (5, 五, 十几, 百余).
+_COUNT = r"[\d一二三四五六七八九十两百千几余多]+"
 
 
 @dataclass(frozen=True)
@@ -57,19 +56,34 @@ class ProjectRules:
     plan_openers: tuple[str, ...]
     enumerator: re.Pattern[str]
     done_markers: tuple[str, ...]
+    statuses: tuple[str, ...]
+    connectors: tuple[str, ...]
+    share: re.Pattern[str]
+    and_words: re.Pattern[str]
+    list_marks: re.Pattern[str]
+    item_openers: str
+    list_end: re.Pattern[str]
+    verb_joiners: re.Pattern[str]
+    counted: re.Pattern[str]
+    area_endings: tuple[str, ...]
+    not_area_before: str
+    project_words: tuple[str, ...]
+    completion_words: tuple[str, ...]
+    completion_doubts: tuple[str, ...]
 
     @classmethod
-    def load(cls, data: dict[str, Any] | None = None) -> ProjectRules:
-        """Read the packaged rules, or build them from ``data``."""
-        if data is None:
-            data = read_rules("projects")
+    def load(cls, path: str | Path | None = None) -> ProjectRules:
+        """Read the packaged rules, or a user's copy of ``projects.json`` at ``path``."""
+        return cls.from_dict(read_rules("projects", path))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProjectRules:
+        """Compile the rules from the mapping of a projects file."""
 
         def longest_first(key: str) -> tuple[str, ...]:
             return tuple(sorted(data[key], key=len, reverse=True))
 
-        units = "|".join(
-            re.escape(u) for u in sorted(data["quantity_units"], key=len, reverse=True)
-        )
+        units = any_of(data["quantity_units"])
         return cls(
             strong_heads=longest_first("strong_heads"),
             weak_heads=longest_first("weak_heads"),
@@ -102,6 +116,20 @@ class ProjectRules:
             plan_openers=longest_first("plan_openers"),
             enumerator=re.compile(data["enumerator"]),
             done_markers=longest_first("done_markers"),
+            statuses=tuple(data["statuses"]),
+            connectors=tuple(data["connectors"]),
+            share=re.compile(data["share"]),
+            and_words=re.compile(any_of(data["and_words"])),
+            list_marks=re.compile(any_of(data["list_marks"])),
+            item_openers="".join(data["item_openers"]),
+            list_end=_list_end(data["not_list_ends"]),
+            verb_joiners=re.compile(any_of(data["verb_joiners"])),
+            counted=re.compile(rf"^(?:{_COUNT}(?:{any_of(data['item_counters'])}))?"),
+            area_endings=tuple(data["area_endings"]),
+            not_area_before="".join(data["not_area_before"]),
+            project_words=tuple(data["project_words"]),
+            completion_words=tuple(data["completion_words"]),
+            completion_doubts=tuple(data["completion_doubts"]),
         )
 
     def after_facility(self, name: str) -> bool:
@@ -124,7 +152,7 @@ class ProjectRules:
         """Whether what follows a head is only tails, a phase, an amount or a connector."""
         rest = self.phase.sub("", rest).strip("“”‘’\"'、 ")
         rest = self.quantity.sub("", rest)
-        if rest.startswith(CONNECTORS):
+        if rest.startswith(self.connectors):
             return True  # 地块开发|和业态布局: the name ends before the connector
         if rest.startswith(self.verb_starts):
             return True  # 拆炉并网工程|新接入…: the name ends where its predicate begins
@@ -166,7 +194,7 @@ class ProjectRules:
         Longer phrases are read first (完成投资 is progress, not completion), and a verb
         after 将, 计划 or 力争 only plans. The most advanced status read wins.
         """
-        return _most_advanced(self.status_spans(clause))
+        return _most_advanced(self.status_spans(clause), self.statuses)
 
     def status_spans(self, clause: str) -> list[tuple[int, int, str]]:
         """Where a clause's status verbs stand, and the status each gives, in text order.
@@ -179,7 +207,7 @@ class ProjectRules:
             before = clause[max(0, match.start() - 4) : match.start()]
             future = any(f in before for f in self.future_words)
             status = "planned" if future else statuses[match.group()]
-            if status == "completed" and _SHARE.match(clause, match.end()):
+            if status == "completed" and self.share.match(clause, match.end()):
                 status = "under_construction"  # 完成80%: under way, not done
             spans.append((match.start(), match.end(), status))
         return spans
@@ -228,7 +256,7 @@ class ProjectRules:
             return "planned" if framed and status == "completed" else status
         if before:
             return before[-1][2]
-        return _most_advanced(read)
+        return _most_advanced(read, self.statuses)
 
     @functools.cached_property
     def _status_phrases(self) -> list[tuple[str, str]]:
@@ -286,10 +314,10 @@ class ProjectRules:
         ``等重点项目``, ``等公共服务项目``, ``等5条断头路打通工程``, ``等建设成果``: yes;
         ``等路灯改造项目`` (something else at the items), ``等地块开发`` (one programme): no.
         """
-        rest = re.sub(r"^(?:[\d一二三四五六七八九十两百千几余多]+[个条座处项批所家])?", "", rest)
+        rest = self.counted.sub("", rest)
         if rest.startswith(self.collective_heads) or rest.startswith(self.weak_heads):
             return True
-        at = min((i for i in (rest.find("项目"), rest.find("工程")) if i >= 0), default=-1)
+        at = min((i for i in map(rest.find, self.project_words) if i >= 0), default=-1)
         return 0 <= at <= 6 and not any(h in rest[:at] for h in self.weak_heads)
 
     def aggregate(self, name: str) -> bool:
@@ -306,8 +334,8 @@ class ProjectRules:
         rest = name[: len(name) - len(self.head_run(name))]
         if (
             len(rest) <= 6
-            and rest.endswith(("区", "市", "县"))
-            and rest[-2:-1] not in "户片小园城社"
+            and rest.endswith(self.area_endings)
+            and rest[-2:-1] not in self.not_area_before
         ):
             return True  # 黄石港区项目建设: the area's works, no one work
         bare = re.sub(r"“[^”]{1,8}”|\"[^\"]{1,8}\"", "", name)
@@ -334,7 +362,13 @@ class ProjectRules:
         return match.group() if match else None
 
 
-def _most_advanced(spans: Sequence[tuple[int, int, str]]) -> str | None:
-    """The most advanced status among those read (completed before starting, and on)."""
+def _list_end(not_ends: Sequence[str]) -> re.Pattern[str]:
+    """The 等 that closes a list: not the one of 等级 or another of ``not_ends``."""
+    rests = "|".join(re.escape(w.removeprefix("等")) for w in not_ends)
+    return re.compile(f"等(?!{rests})")
+
+
+def _most_advanced(spans: Sequence[tuple[int, int, str]], statuses: Sequence[str]) -> str | None:
+    """The most advanced status among those read, by ``statuses`` (completed first, …)."""
     found = {status for _, _, status in spans}
-    return next((s for s in STATUSES if s in found), None)
+    return next((s for s in statuses if s in found), None)

@@ -22,14 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_NUMERAL = frozenset("0123456789０１２３４５６７８９一二两三四五六七八九十百千几数多")
 _QUOTES = {"”": "“", "’": "‘", "」": "「", "』": "『"}
 _DASHES = frozenset("—－-~～")
 _NEVER_CUT = frozenset({"firm", "branch", "campus"})
-_DIRECTIONS = frozenset("东西南北")
-#: Measure words that count only after Arabic digits: 300人, but 第二人民医院.
-_COUNTED_IN_DIGITS = frozenset("人名户万亿元")
-_LEVEL_PREFIXES = frozenset("省市区县")
 #: A whole name this common in the dictionary, and no place name there, is a word.
 _COMMON_NAME_FREQ = 50
 
@@ -63,6 +58,14 @@ class ShapeRules:
     cross_word_freq: int
     max_length: int
     codes: tuple[re.Pattern[str], ...]
+    numerals: frozenset[str]
+    directions: frozenset[str]
+    segment_words: frozenset[str]
+    counted_in_digits: frozenset[str]
+    level_prefixes: frozenset[str]
+    specific_joiners: str
+    name_joiners: str
+    bound_ends: tuple[str, ...]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ShapeRules:
@@ -84,6 +87,14 @@ class ShapeRules:
             cross_word_freq=int(data["cross_word_freq"]),
             max_length=int(data["max_length"]),
             codes=tuple(re.compile(p) for p in data["route_codes"]),
+            numerals=frozenset(data["numerals"]),
+            directions=frozenset(data["directions"]),
+            segment_words=frozenset(data["segment_words"]),
+            counted_in_digits=frozenset(data["counted_in_digits"]),
+            level_prefixes=frozenset(data["level_prefixes"]),
+            specific_joiners="".join(data["specific_joiners"]),
+            name_joiners="".join(data["name_joiners"]),
+            bound_ends=tuple(data["bound_ends"]),
         )
 
 
@@ -203,7 +214,8 @@ class ShapeFinder:
 
         A direction after it is the part of the place (万新路|西南侧, 大冶湖|北岸).
         """
-        if (stop < end and text[stop] in _DIRECTIONS) or text[stop : stop + 1] == "段":
+        direction = stop < end and text[stop] in self.rules.directions
+        if direction or text[stop : stop + 1] in self.rules.segment_words:
             return False  # 万新路|西南侧, 大冶湖|北岸, 日升路|段
         return self._word_across(
             text, stop, max(0, stop - 3), end, against=self._word_at(text, stop, end)
@@ -244,7 +256,7 @@ class ShapeFinder:
             word, ""
         ).startswith("ns"):
             return False
-        if text[at - 1] in _NUMERAL or any(
+        if text[at - 1] in self.rules.numerals or any(
             text[a:at] in self.rules.generics for a in range(max(start, at - 3), at)
         ):
             return False
@@ -268,7 +280,7 @@ class ShapeFinder:
         left = self._left_edge(text, start, at, jump, ends)
         after = max((e for e in ends if left < e < at and e not in owners), default=None)
         if after is not None and kind not in _NEVER_CUT:
-            cut = _without_connective(text, after, at)
+            cut = _without_connective(text, after, at, self.rules.name_joiners)
             joined = cut > after  # 外贸码头|和|客运码头: a connective starts a new name
             if self._stands_alone(text[cut:at], text[cut:stop], joined=joined):
                 left = cut
@@ -338,7 +350,8 @@ class ShapeFinder:
                 return True  # 完成|望湖路, but not 连接|线 of 连接线
         if char in self.rules.measure_words and not first and at - 2 >= start:
             before = text[at - 2]
-            return before.isdigit() if char in _COUNTED_IN_DIGITS else before in _NUMERAL
+            digits_only = char in self.rules.counted_in_digits
+            return before.isdigit() if digits_only else before in self.rules.numerals
         return False
 
     def _runs_on(self, text: str, start: int, at: int) -> bool:
@@ -376,7 +389,7 @@ class ShapeFinder:
 
     def _specific(self, specific: str, name: str) -> bool:
         """Whether the part before a generic names something (望湖), not a kind (城市)."""
-        if specific in _LEVEL_PREFIXES and len(name) - len(specific) >= 3:
+        if specific in self.rules.level_prefixes and len(name) - len(specific) >= 3:
             return True  # 市会议中心, 省体育馆: the city's or the province's own
         if len(specific) < 2 or name in self.rules.generic_names:
             return False
@@ -386,11 +399,11 @@ class ShapeFinder:
             return False  # 健康乡村, 推进城乡: a kind word (乡村) at the end, no generic part
         if specific in self.rules.road_words and name[len(specific) :] in self._road_generics:
             return True  # 建设路, 解放路
-        if name[0] not in _LEVEL_PREFIXES and self._common_word(name):
+        if name[0] not in self.rules.level_prefixes and self._common_word(name):
             return False  # 航空港, 农贸市场: a word of the language, not a name
-        if specific.startswith(self.rules.bound_starts) or specific.endswith("之"):
+        if specific.startswith(self.rules.bound_starts) or specific.endswith(self.rules.bound_ends):
             return False
-        bare = specific.lstrip("".join(_NUMERAL))
+        bare = specific.lstrip("".join(self.rules.numerals))
         return bool(bare) and not self._all_generic(bare)
 
     def _common_word(self, name: str) -> bool:
@@ -403,7 +416,7 @@ class ShapeFinder:
             return True
         rest = specific
         while rest:
-            if rest[0] in "和与及、":
+            if rest[0] in self.rules.specific_joiners:
                 rest = rest[1:]
                 continue
             word = next(
@@ -424,9 +437,9 @@ class ShapeFinder:
                 yield Shape(start + match.start(), start + match.end(), "", "road")
 
 
-def _without_connective(text: str, at: int, stop: int) -> int:
-    """Skip a 和, 与, 及 or 跨 that joins two names (中环路|跨|三台河桥)."""
-    while at < stop and text[at] in "和与及或跨、至到":
+def _without_connective(text: str, at: int, stop: int, joiners: str) -> int:
+    """Skip a 和, 与, 及 or 跨 (one of ``joiners``) that joins two names (中环路|跨|三台河桥)."""
+    while at < stop and text[at] in joiners:
         at += 1
     return at
 
