@@ -219,3 +219,13 @@ def test_a_province_or_city_name_is_no_place_shape_but_a_county_name_may_end_one
 def test_a_county_name_starts_a_longer_name(county):
     found = _mentions(county, "余杭智能制造产业园开工，余杭区新增公园。")
     assert found[0][:2] == ("余杭智能制造产业园", "余杭智能制造产业园")
+
+
+def test_a_national_chain_is_a_site_though_its_name_has_no_generic(toolkit):
+    found = _mentions(toolkit.detector, "引进山姆会员店和宜家家居，盒马鲜生开业。")
+    assert {(m[0], m[3]) for m in found} >= {
+        ("山姆会员店", "company"),
+        ("宜家家居", "company"),
+        ("盒马鲜生", "company"),
+    }
+    assert not _mentions(toolkit.detector, "打造城区商业新地标。")

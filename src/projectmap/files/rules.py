@@ -118,7 +118,10 @@ SCHEMAS: dict[str, Fields] = {
     },
     "places": {
         "part_suffixes": WORD_MAP,
-        **_keys("part_blockers list_nouns left_stop_tags left_stop_words part_plain_after", WORDS),
+        **_keys(
+            "part_blockers list_nouns left_stop_tags left_stop_words part_plain_after chains",
+            WORDS,
+        ),
         "toponyms": _TOPONYMS,
     },
     "projects": {

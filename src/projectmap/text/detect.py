@@ -74,6 +74,7 @@ class PlaceRules:
     list_nouns: tuple[str, ...]
     left_stop_tags: frozenset[str]
     left_stop_words: frozenset[str]
+    chains: tuple[str, ...]
     toponyms: ShapeRules
 
     @classmethod
@@ -92,6 +93,7 @@ class PlaceRules:
             list_nouns=by_length(data["list_nouns"]),
             left_stop_tags=frozenset(data["left_stop_tags"]),
             left_stop_words=frozenset(data["left_stop_words"]),
+            chains=by_length(data["chains"]),
             toponyms=ShapeRules.from_dict(data["toponyms"]),
         )
 
@@ -160,7 +162,8 @@ class PlaceDetector:
     def in_sentence(self, text: str, sentence: Sentence) -> list[Mention]:
         """Place mentions of one sentence."""
         known = self._gazetteer_matches(text, sentence.start, sentence.end)
-        mentions = self._with_shapes(text, sentence, known)
+        known += [c for c in self._chains(text, sentence) if not _overlaps(c, known)]
+        mentions = self._with_shapes(text, sentence, sorted(known, key=lambda m: m.start))
         for mention in self._list_items(text, sentence):
             if not _overlaps(mention, mentions):
                 mentions.append(mention)
@@ -231,6 +234,18 @@ class PlaceDetector:
         return Mention(name, start, stop, name)
 
     # -- shapes, companies, lists ------------------------------------------------------------
+
+    def _chains(self, text: str, sentence: Sentence) -> list[Mention]:
+        """The sites of national chains the sentence names (居然之家), each once, as firms."""
+        out: list[Mention] = []
+        for chain in self.rules.chains:
+            at = text.find(chain, sentence.start, sentence.end)
+            while at >= 0:
+                found = Mention(chain, at, at + len(chain), chain, None, "company", "firm")
+                if not _overlaps(found, out):
+                    out.append(found)
+                at = text.find(chain, at + len(chain), sentence.end)
+        return out
 
     def _may_lead(self, word: str, flag: str) -> bool:
         if not _CJK.match(word) or word in self.rules.left_stop_words:
