@@ -6,9 +6,9 @@ changed entry per line. Every entry has an id, a name, aliases, a feature type,
 a parent id, a geometry in WGS-84 (or none when only the parent is known) and
 its source, licence and source CRS.
 
-An entry is :class:`~projectmap.places.entry.Entry`; one file is read and checked by
-:mod:`projectmap.places.layer`; this module loads a folder of them into a
-:class:`Gazetteer` and writes entries back.
+An entry is :class:`~projectmap.places.entry.Entry`; the files of a folder are found,
+read and checked by :mod:`projectmap.places.layer`, the one reader (of build, check and
+import alike); this module loads them into a :class:`Gazetteer` and writes entries back.
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ from projectmap.places.fold import fold_same_as
 from projectmap.places.geojson import feature_collection
 from projectmap.places.layer import (
     MAX_FILE_BYTES,
+    Fault,
+    Layer,
     entry_from_feature,
     gazetteer_files,
     parse_json,
     read_entries,
+    read_layers,
 )
 
 
@@ -109,14 +112,14 @@ def load_gazetteer(directory: str | Path) -> Gazetteer:
         geometry is invalid.
     """
     entries: dict[str, Entry] = {}
-    for path in gazetteer_files(Path(directory)):
-        for entry in read_entries(path):
+    for layer in read_layers(Path(directory)):
+        for entry in layer.require():
             if entry.id in entries:
                 raise GazetteerError(
-                    f"{path.name}: id {entry.id!r} is already used in "
+                    f"{layer.name}: id {entry.id!r} is already used in "
                     f"{entries[entry.id].file}; give one of them another id"
                 )
-            _require_valid(entry, path)
+            _require_valid(entry, layer.path)
             entries[entry.id] = entry
     _require_no_cycles(entries)
     return Gazetteer(entries.values())
@@ -172,7 +175,7 @@ def write_entries(path: Path, entries: Iterable[Entry]) -> None:
 
 
 __all__ = [
-    "ADMIN_LEVELS", "FEATURE_TYPES", "MAX_FILE_BYTES", "REQUIRED", "Entry", "Gazetteer",
-    "entry_from_feature", "gazetteer_files", "load_gazetteer", "parent_cycles", "parse_json",
-    "read_entries", "write_entries",
+    "ADMIN_LEVELS", "FEATURE_TYPES", "MAX_FILE_BYTES", "REQUIRED", "Entry", "Fault", "Gazetteer",
+    "Layer", "entry_from_feature", "gazetteer_files", "load_gazetteer", "parent_cycles",
+    "parse_json", "read_entries", "read_layers", "write_entries",
 ]  # fmt: skip
