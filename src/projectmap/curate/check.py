@@ -1,7 +1,8 @@
 """Check a gazetteer folder and report every problem, not just the first.
 
-:func:`check_gazetteer` reads each file the way :func:`~projectmap.places.gazetteer.load_gazetteer`
-does but collects problems instead of stopping: broken JSON lines, entries that
+:func:`check_gazetteer` reads each file with the reader of
+:func:`~projectmap.places.gazetteer.load_gazetteer` (:mod:`projectmap.places.layer`)
+but collects problems instead of stopping: broken JSON lines, entries that
 break the schema, repeated ids, unknown parents, parent cycles, invalid
 geometries, places lying outside their nearest ancestor polygon (the usual sign
 of GCJ-02 coordinates labelled WGS-84) and names shared by several entries.
@@ -9,12 +10,9 @@ of GCJ-02 coordinates labelled WGS-84) and names shared by several entries.
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import shapely
 from shapely.geometry import Point
@@ -22,18 +20,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 from shapely.validation import explain_validity
 
-from projectmap.errors import CrsError, GazetteerError
-from projectmap.files.safe import read_regular
-from projectmap.places import geojson
+from projectmap.errors import CrsError
 from projectmap.places.crs import bd09_to_wgs84, distance_m, gcj02_to_wgs84, normalize_crs
-from projectmap.places.gazetteer import (
-    MAX_FILE_BYTES,
-    Entry,
-    Gazetteer,
-    entry_from_feature,
-    gazetteer_files,
-    parent_cycles,
-)
+from projectmap.places.gazetteer import Entry, Gazetteer, Layer, parent_cycles, read_layers
 
 Level = Literal["error", "warning"]
 
@@ -42,7 +31,6 @@ DEFAULT_TOLERANCE_M = 100.0
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _DATUMS = (("gcj02", "GCJ-02", gcj02_to_wgs84), ("bd09", "BD-09", bd09_to_wgs84))
-_ID_IN_LINE = re.compile(r'"id"\s*:\s*"([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -95,10 +83,9 @@ def check_gazetteer(
     root = Path(directory)
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}
-    for path in gazetteer_files(root):
-        found, read_problems = _read_file(path, path.relative_to(root).as_posix())
-        problems += read_problems
-        for entry in found:
+    for layer in read_layers(root, recover=True):
+        problems += _fault_problems(layer)
+        for entry in layer.entries:
             if entry.id in entries:
                 problems.append(_duplicate(entry, entries[entry.id]))
             else:
@@ -121,71 +108,12 @@ def summarize(problems: list[Problem]) -> str:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _read_file(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
-    try:
-        text = read_regular(path, max_bytes=MAX_FILE_BYTES, kind=GazetteerError).decode("utf-8")
-    except GazetteerError as exc:
-        return [], [_error(name, None, str(exc).replace(str(path), name, 1))]
-    except UnicodeDecodeError as exc:
-        return [], [_error(name, None, f"{name}: cannot be read ({exc}); save it as UTF-8")]
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        return [], [_error(name, None, f"{name}: is nested too deeply to be a gazetteer file")]
-    except json.JSONDecodeError as exc:
-        if text.startswith(geojson.HEAD):
-            return _read_lines(text, name)
-        message = f"{name}: line {exc.lineno}: not valid JSON ({exc.msg}); fix that line"
-        return [], [_error(name, None, message)]
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        message = f"{name}: expected a GeoJSON FeatureCollection (see gazetteer/README.md)"
-        return [], [_error(name, None, message)]
-    if not isinstance(data.get("features") or [], list):
-        return [], [_error(name, None, f"{name}: field 'features' is not a list of Features")]
-    features = enumerate(data.get("features") or [], start=1)
-    return _entries(((f"{name}:feature {n}", f) for n, f in features), name)
-
-
-def _read_lines(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
-    """Read a file in the one-Feature-per-line layout line by line, around broken lines."""
-    features: list[tuple[str, Any]] = []
-    problems: list[Problem] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip().rstrip(",")
-        if number == 1 or line in ("", "]}", "]", "}"):
-            continue
-        try:
-            features.append((f"{name}:line {number}", json.loads(line)))
-        except RecursionError:
-            problems.append(_error(name, None, f"{name}: line {number}: is nested too deeply"))
-        except json.JSONDecodeError as exc:
-            match = _ID_IN_LINE.search(line)
-            entry = match.group(1) if match else None
-            label = f"entry {entry!r} " if entry else ""
-            message = (
-                f"{name}: line {number}: {label}is not valid JSON ({exc.msg}); fix that line "
-                "(one Feature per line, see gazetteer/README.md)"
-            )
-            problems.append(_error(name, entry, message))
-    entries, feature_problems = _entries(iter(features), name)
-    return entries, problems + feature_problems
-
-
-def _entries(features: Iterator[tuple[str, Any]], name: str) -> tuple[list[Entry], list[Problem]]:
-    entries: list[Entry] = []
-    problems: list[Problem] = []
-    for where, feature in features:
-        try:
-            entries.append(entry_from_feature(feature, where=where))
-        except GazetteerError as exc:
-            problems.append(_error(name, _feature_id(feature), str(exc)))
-    return entries, problems
-
-
-def _feature_id(feature: Any) -> str | None:
-    props = feature.get("properties") if isinstance(feature, Mapping) else None
-    value = props.get("id") if isinstance(props, Mapping) else None
-    return str(value) if value else None
+def _fault_problems(layer: Layer) -> list[Problem]:
+    """A problem for each fault of the layer, naming the file relative to the folder."""
+    return [
+        _error(layer.name, fault.entry, fault.message.replace(str(layer.path), layer.name, 1))
+        for fault in layer.faults
+    ]
 
 
 def _error(file: str, entry: str | None, message: str) -> Problem:
