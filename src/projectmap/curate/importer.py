@@ -28,8 +28,8 @@ from projectmap.places.crs import normalize_crs
 from projectmap.places.gazetteer import (
     Entry,
     Gazetteer,
-    gazetteer_files,
     read_entries,
+    read_layers,
     write_entries,
 )
 
@@ -283,8 +283,8 @@ def known_entries(directory: Path, *, exclude: Path | None = None) -> Gazetteer:
     if not directory.exists():
         return Gazetteer([])
     skip = exclude.resolve() if exclude else None
-    paths = [p for p in gazetteer_files(directory) if p.resolve() != skip]
-    return Gazetteer(entry for path in paths for entry in read_entries(path))
+    layers = [layer for layer in read_layers(directory) if layer.path.resolve() != skip]
+    return Gazetteer(entry for layer in layers for entry in layer.require())
 
 
 def _geometries(entries: list[Entry]) -> np.ndarray:
