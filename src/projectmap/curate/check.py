@@ -3,13 +3,15 @@
 :func:`check_gazetteer` reads each file with the reader of
 :func:`~projectmap.places.gazetteer.load_gazetteer` (:mod:`projectmap.places.layer`)
 but collects problems instead of stopping: broken JSON lines, entries that
-break the schema, repeated ids, unknown parents, parent cycles, invalid
-geometries, places lying outside their nearest ancestor polygon (the usual sign
-of GCJ-02 coordinates labelled WGS-84) and names shared by several entries.
+break the schema, repeated ids, unknown parents, ``same_as`` ids that name no
+entry, parent cycles, invalid geometries, places lying outside their nearest
+ancestor polygon (the usual sign of GCJ-02 coordinates labelled WGS-84) and
+names shared by several entries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -92,6 +94,7 @@ def check_gazetteer(
                 entries[entry.id] = entry
     gazetteer = Gazetteer(entries.values())
     problems += _parent_problems(gazetteer)
+    problems += _same_as_problems(entries)
     problems += _cycle_problems(gazetteer)
     problems += _geometry_problems(gazetteer, tolerance_m)
     problems += _name_problems(gazetteer)
@@ -143,6 +146,20 @@ def _parent_problems(gazetteer: Gazetteer) -> list[Problem]:
         message = (
             f"{_label(entry)} has parent {entry.parent!r}, which is not in the gazetteer; "
             f"add {entry.parent!r} to a gazetteer file or correct the parent id"
+        )
+        problems.append(_error(entry.file, entry.id, message))
+    return problems
+
+
+def _same_as_problems(entries: Mapping[str, Entry]) -> list[Problem]:
+    """Report a ``same_as`` that names no entry: the feature cannot give its geometry to it."""
+    problems: list[Problem] = []
+    for entry in entries.values():
+        if entry.same_as is None or entry.same_as in entries:
+            continue
+        message = (
+            f"{_label(entry)} is same_as {entry.same_as!r}, which is not in the gazetteer; "
+            "set same_as to the id of the curated entry it stands for, or remove it"
         )
         problems.append(_error(entry.file, entry.id, message))
     return problems
