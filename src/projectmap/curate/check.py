@@ -215,7 +215,7 @@ def _invalid(entry: Entry, geometry: BaseGeometry) -> Problem | None:
 
 def _in_range(geometry: BaseGeometry) -> bool:
     west, south, east, north = geometry.bounds
-    return -180 <= west <= east <= 180 and -90 <= south <= north <= 90
+    return bool(-180 <= west <= east <= 180 and -90 <= south <= north <= 90)
 
 
 def _outside(gazetteer: Gazetteer, entry: Entry, tolerance_m: float) -> Problem | None:

@@ -20,14 +20,13 @@ import shapely
 
 from projectmap.errors import GazetteerError
 from projectmap.files.safe import write_text_atomic
-from projectmap.places.entry import ADMIN_LEVELS, FEATURE_TYPES, REQUIRED, Entry
+from projectmap.places.entry import ADMIN_LEVELS, FEATURE_TYPES, REQUIRED, Entry, entry_from_feature
 from projectmap.places.fold import fold_same_as
 from projectmap.places.geojson import feature_collection
 from projectmap.places.layer import (
     MAX_FILE_BYTES,
     Fault,
     Layer,
-    entry_from_feature,
     gazetteer_files,
     parse_json,
     read_entries,
