@@ -89,7 +89,7 @@ def test_same_as_naming_no_entry(gazetteer: Path) -> None:
     write_entries(gazetteer / "places.geojson", [curated, replace(feature, same_as="p/9")])
     problem = only([p for p in check_gazetteer(gazetteer) if p.level == "error"])
     assert (problem.file, problem.entry) == ("places.geojson", "osm/1")
-    assert "entry 'osm/1' (东方大道) is same_as 'p/9', which is not in the gazetteer" in (
+    assert "entry 'osm/1' (东方大道) has same_as 'p/9', which is not in the gazetteer" in (
         problem.message
     )
 

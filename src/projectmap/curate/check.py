@@ -93,8 +93,12 @@ def check_gazetteer(
             else:
                 entries[entry.id] = entry
     gazetteer = Gazetteer(entries.values())
-    problems += _parent_problems(gazetteer)
-    problems += _same_as_problems(entries)
+    problems += _dangling(
+        gazetteer, "parent", "add {id} to a gazetteer file or correct the parent id"
+    )
+    problems += _dangling(
+        entries, "same_as", "set same_as to the id of the curated entry it stands for, or remove it"
+    )
     problems += _cycle_problems(gazetteer)
     problems += _geometry_problems(gazetteer, tolerance_m)
     problems += _name_problems(gazetteer)
@@ -138,28 +142,18 @@ def _duplicate(entry: Entry, first: Entry) -> Problem:
     return _error(entry.file, entry.id, message)
 
 
-def _parent_problems(gazetteer: Gazetteer) -> list[Problem]:
-    problems: list[Problem] = []
-    for entry in gazetteer.values():
-        if entry.parent is None or entry.parent in gazetteer:
-            continue
-        message = (
-            f"{_label(entry)} has parent {entry.parent!r}, which is not in the gazetteer; "
-            f"add {entry.parent!r} to a gazetteer file or correct the parent id"
-        )
-        problems.append(_error(entry.file, entry.id, message))
-    return problems
-
-
-def _same_as_problems(entries: Mapping[str, Entry]) -> list[Problem]:
-    """Report a ``same_as`` that names no entry: the feature cannot give its geometry to it."""
+def _dangling(
+    entries: Mapping[str, Entry], key: Literal["parent", "same_as"], fix: str
+) -> list[Problem]:
+    """Report each entry whose ``key`` names no entry; ``fix`` may name it as ``{id}``."""
     problems: list[Problem] = []
     for entry in entries.values():
-        if entry.same_as is None or entry.same_as in entries:
+        target = getattr(entry, key)
+        if target is None or target in entries:
             continue
         message = (
-            f"{_label(entry)} is same_as {entry.same_as!r}, which is not in the gazetteer; "
-            "set same_as to the id of the curated entry it stands for, or remove it"
+            f"{_label(entry)} has {key} {target!r}, which is not in the gazetteer; "
+            + fix.format(id=repr(target))
         )
         problems.append(_error(entry.file, entry.id, message))
     return problems
