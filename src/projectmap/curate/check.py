@@ -20,11 +20,18 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
-from shapely.validation import explain_validity
 
 from projectmap.errors import CrsError
 from projectmap.places.crs import bd09_to_wgs84, distance_m, gcj02_to_wgs84, normalize_crs
-from projectmap.places.gazetteer import Entry, Gazetteer, Layer, parent_cycles, read_layers
+from projectmap.places.gazetteer import (
+    Entry,
+    Gazetteer,
+    Layer,
+    by_id,
+    geometry_fault,
+    parent_cycles,
+    read_layers,
+)
 
 Level = Literal["error", "warning"]
 
@@ -83,15 +90,10 @@ def check_gazetteer(
         When ``directory`` is not a folder.
     """
     root = Path(directory)
-    problems: list[Problem] = []
-    entries: dict[str, Entry] = {}
-    for layer in read_layers(root, recover=True):
-        problems += _fault_problems(layer)
-        for entry in layer.entries:
-            if entry.id in entries:
-                problems.append(_duplicate(entry, entries[entry.id]))
-            else:
-                entries[entry.id] = entry
+    layers = read_layers(root, recover=True)
+    problems = [problem for layer in layers for problem in _fault_problems(layer)]
+    entries, repeats = by_id(entry for layer in layers for entry in layer.entries)
+    problems += [_duplicate(entry, first) for entry, first in repeats]
     gazetteer = Gazetteer(entries.values())
     problems += _dangling(
         gazetteer, "parent", "add {id} to a gazetteer file or correct the parent id"
@@ -190,6 +192,7 @@ def _geometry_problems(gazetteer: Gazetteer, tolerance_m: float) -> list[Problem
 
 
 def _invalid(entry: Entry, geometry: BaseGeometry) -> Problem | None:
+    fault: str | None
     if geometry.is_empty:
         fault = "has an empty geometry; add its coordinates or set geometry to null"
     elif not _in_range(geometry):
@@ -197,12 +200,9 @@ def _invalid(entry: Entry, geometry: BaseGeometry) -> Problem | None:
             "has coordinates outside longitude -180..180 / latitude -90..90; "
             "write longitude first, then latitude"
         )
-    elif not shapely.is_valid(geometry):
-        fault = (
-            f"has an invalid {geometry.geom_type} ({explain_validity(geometry)}); redraw it so "
-            "that no ring crosses itself, or repair it with shapely.make_valid"
-        )
     else:
+        fault = geometry_fault(geometry)
+    if fault is None:
         return None
     return _error(entry.file, entry.id, f"{_label(entry)} {fault}")
 
