@@ -35,6 +35,10 @@ def test_layers_are_named_by_their_path_in_the_folder(tmp_path: Path) -> None:
     assert [layer.name for layer in layers] == ["a.geojson", "sub/b.geojson"]
     assert [e.file for e in layers[1].require()] == ["sub/b.geojson", "sub/b.geojson"]
     assert all(not layer.faults for layer in layers)
+    (tmp_path / "sub" / "b.geojson").write_text("not json", encoding="utf-8")
+    assert [
+        layer.name for layer in read_layers(tmp_path, exclude=tmp_path / "sub" / "b.geojson")
+    ] == ["a.geojson"]
 
 
 def test_a_broken_line_is_one_fault_and_recovering_keeps_the_other_lines(tmp_path: Path) -> None:

@@ -282,8 +282,7 @@ def known_entries(directory: Path, *, exclude: Path | None = None) -> Gazetteer:
     """
     if not directory.exists():
         return Gazetteer([])
-    skip = exclude.resolve() if exclude else None
-    layers = [layer for layer in read_layers(directory) if layer.path.resolve() != skip]
+    layers = read_layers(directory, exclude=exclude)
     return Gazetteer(entry for layer in layers for entry in layer.require())
 
 

@@ -85,20 +85,24 @@ class Layer:
         return self.entries
 
 
-def read_layers(directory: Path, *, recover: bool = False) -> list[Layer]:
+def read_layers(
+    directory: Path, *, recover: bool = False, exclude: Path | None = None
+) -> list[Layer]:
     """Read every layer file of a gazetteer folder (see :func:`gazetteer_files`).
 
     Each layer is named by its path relative to ``directory``; see :func:`read_layer`
-    for ``recover``.
+    for ``recover``. The file ``exclude`` (the layer an import replaces) is not read.
 
     Raises
     ------
     GazetteerError
         When ``directory`` is not a folder; the faults of a file are in its layer.
     """
+    skip = exclude.resolve() if exclude is not None else None
     return [
         read_layer(path, name=path.relative_to(directory).as_posix(), recover=recover)
         for path in gazetteer_files(directory)
+        if skip is None or path.resolve() != skip
     ]
 
 
