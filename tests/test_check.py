@@ -81,6 +81,19 @@ def test_unknown_parent(gazetteer: Path) -> None:
     assert "correct the parent id" in problem.message
 
 
+def test_same_as_naming_no_entry(gazetteer: Path) -> None:
+    curated = place("p/1", "东方大道", "420204", None, type="road")
+    feature = place("osm/1", "东方大道", "420204", Point(*INSIDE), type="road")
+    write_entries(gazetteer / "places.geojson", [curated, replace(feature, same_as="p/1")])
+    assert check_gazetteer(gazetteer) == []
+    write_entries(gazetteer / "places.geojson", [curated, replace(feature, same_as="p/9")])
+    problem = only([p for p in check_gazetteer(gazetteer) if p.level == "error"])
+    assert (problem.file, problem.entry) == ("places.geojson", "osm/1")
+    assert "entry 'osm/1' (东方大道) has same_as 'p/9', which is not in the gazetteer" in (
+        problem.message
+    )
+
+
 def test_parent_cycle_is_reported_once(gazetteer: Path) -> None:
     write_entries(gazetteer / "places.geojson", [
         place("p/a", "甲", "p/b", None),

@@ -133,7 +133,7 @@ GAZETTEER_OUTCOMES.update(
             r"places\.geojson:feature 1: expected a GeoJSON Feature, got int$",
         ),
         "features-object": (
-            [r"error: places\.geojson: field 'features' is not a list of Features$"],
+            [r"error: places\.geojson: field 'features' is dict, not a list of Features$"],
             r"features-object/places\.geojson: field 'features' is dict, not a list of Features$",
         ),
         "admin-level-text": _field_error(
@@ -182,7 +182,7 @@ GAZETTEER_OUTCOMES.update(
         ),
         "not-utf8": (
             [
-                r"error: places\.geojson: cannot be read \('utf-8' codec can't decode .*\); "
+                r"error: places\.geojson: is not UTF-8 text \(invalid start byte\); "
                 r"save it as UTF-8$"
             ],
             r"not-utf8/places\.geojson: is not UTF-8 text \(invalid start byte\); save it as "

@@ -1,38 +1,36 @@
 """Check a gazetteer folder and report every problem, not just the first.
 
-:func:`check_gazetteer` reads each file the way :func:`~projectmap.places.gazetteer.load_gazetteer`
-does but collects problems instead of stopping: broken JSON lines, entries that
-break the schema, repeated ids, unknown parents, parent cycles, invalid
-geometries, places lying outside their nearest ancestor polygon (the usual sign
-of GCJ-02 coordinates labelled WGS-84) and names shared by several entries.
+:func:`check_gazetteer` reads each file with the reader of
+:func:`~projectmap.places.gazetteer.load_gazetteer` (:mod:`projectmap.places.layer`)
+but collects problems instead of stopping: broken JSON lines, entries that
+break the schema, repeated ids, unknown parents, ``same_as`` ids that name no
+entry, parent cycles, invalid geometries, places lying outside their nearest
+ancestor polygon (the usual sign of GCJ-02 coordinates labelled WGS-84) and
+names shared by several entries.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
-from shapely.validation import explain_validity
 
-from projectmap.errors import CrsError, GazetteerError
-from projectmap.files.safe import read_regular
-from projectmap.places import geojson
+from projectmap.errors import CrsError
 from projectmap.places.crs import bd09_to_wgs84, distance_m, gcj02_to_wgs84, normalize_crs
 from projectmap.places.gazetteer import (
-    MAX_FILE_BYTES,
     Entry,
     Gazetteer,
-    entry_from_feature,
-    gazetteer_files,
+    Layer,
+    by_id,
+    geometry_fault,
     parent_cycles,
+    read_layers,
 )
 
 Level = Literal["error", "warning"]
@@ -42,7 +40,6 @@ DEFAULT_TOLERANCE_M = 100.0
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 _DATUMS = (("gcj02", "GCJ-02", gcj02_to_wgs84), ("bd09", "BD-09", bd09_to_wgs84))
-_ID_IN_LINE = re.compile(r'"id"\s*:\s*"([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -93,18 +90,17 @@ def check_gazetteer(
         When ``directory`` is not a folder.
     """
     root = Path(directory)
-    problems: list[Problem] = []
-    entries: dict[str, Entry] = {}
-    for path in gazetteer_files(root):
-        found, read_problems = _read_file(path, path.relative_to(root).as_posix())
-        problems += read_problems
-        for entry in found:
-            if entry.id in entries:
-                problems.append(_duplicate(entry, entries[entry.id]))
-            else:
-                entries[entry.id] = entry
+    layers = read_layers(root, recover=True)
+    problems = [problem for layer in layers for problem in _fault_problems(layer)]
+    entries, repeats = by_id(entry for layer in layers for entry in layer.entries)
+    problems += [_duplicate(entry, first) for entry, first in repeats]
     gazetteer = Gazetteer(entries.values())
-    problems += _parent_problems(gazetteer)
+    problems += _dangling(
+        gazetteer, "parent", "add {id} to a gazetteer file or correct the parent id"
+    )
+    problems += _dangling(
+        entries, "same_as", "set same_as to the id of the curated entry it stands for, or remove it"
+    )
     problems += _cycle_problems(gazetteer)
     problems += _geometry_problems(gazetteer, tolerance_m)
     problems += _name_problems(gazetteer)
@@ -121,71 +117,12 @@ def summarize(problems: list[Problem]) -> str:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _read_file(path: Path, name: str) -> tuple[list[Entry], list[Problem]]:
-    try:
-        text = read_regular(path, max_bytes=MAX_FILE_BYTES, kind=GazetteerError).decode("utf-8")
-    except GazetteerError as exc:
-        return [], [_error(name, None, str(exc).replace(str(path), name, 1))]
-    except UnicodeDecodeError as exc:
-        return [], [_error(name, None, f"{name}: cannot be read ({exc}); save it as UTF-8")]
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        return [], [_error(name, None, f"{name}: is nested too deeply to be a gazetteer file")]
-    except json.JSONDecodeError as exc:
-        if text.startswith(geojson.HEAD):
-            return _read_lines(text, name)
-        message = f"{name}: line {exc.lineno}: not valid JSON ({exc.msg}); fix that line"
-        return [], [_error(name, None, message)]
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        message = f"{name}: expected a GeoJSON FeatureCollection (see gazetteer/README.md)"
-        return [], [_error(name, None, message)]
-    if not isinstance(data.get("features") or [], list):
-        return [], [_error(name, None, f"{name}: field 'features' is not a list of Features")]
-    features = enumerate(data.get("features") or [], start=1)
-    return _entries(((f"{name}:feature {n}", f) for n, f in features), name)
-
-
-def _read_lines(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
-    """Read a file in the one-Feature-per-line layout line by line, around broken lines."""
-    features: list[tuple[str, Any]] = []
-    problems: list[Problem] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip().rstrip(",")
-        if number == 1 or line in ("", "]}", "]", "}"):
-            continue
-        try:
-            features.append((f"{name}:line {number}", json.loads(line)))
-        except RecursionError:
-            problems.append(_error(name, None, f"{name}: line {number}: is nested too deeply"))
-        except json.JSONDecodeError as exc:
-            match = _ID_IN_LINE.search(line)
-            entry = match.group(1) if match else None
-            label = f"entry {entry!r} " if entry else ""
-            message = (
-                f"{name}: line {number}: {label}is not valid JSON ({exc.msg}); fix that line "
-                "(one Feature per line, see gazetteer/README.md)"
-            )
-            problems.append(_error(name, entry, message))
-    entries, feature_problems = _entries(iter(features), name)
-    return entries, problems + feature_problems
-
-
-def _entries(features: Iterator[tuple[str, Any]], name: str) -> tuple[list[Entry], list[Problem]]:
-    entries: list[Entry] = []
-    problems: list[Problem] = []
-    for where, feature in features:
-        try:
-            entries.append(entry_from_feature(feature, where=where))
-        except GazetteerError as exc:
-            problems.append(_error(name, _feature_id(feature), str(exc)))
-    return entries, problems
-
-
-def _feature_id(feature: Any) -> str | None:
-    props = feature.get("properties") if isinstance(feature, Mapping) else None
-    value = props.get("id") if isinstance(props, Mapping) else None
-    return str(value) if value else None
+def _fault_problems(layer: Layer) -> list[Problem]:
+    """A problem for each fault of the layer, naming the file relative to the folder."""
+    return [
+        _error(layer.name, fault.entry, fault.message.replace(str(layer.path), layer.name, 1))
+        for fault in layer.faults
+    ]
 
 
 def _error(file: str, entry: str | None, message: str) -> Problem:
@@ -207,14 +144,18 @@ def _duplicate(entry: Entry, first: Entry) -> Problem:
     return _error(entry.file, entry.id, message)
 
 
-def _parent_problems(gazetteer: Gazetteer) -> list[Problem]:
+def _dangling(
+    entries: Mapping[str, Entry], key: Literal["parent", "same_as"], fix: str
+) -> list[Problem]:
+    """Report each entry whose ``key`` names no entry; ``fix`` may name it as ``{id}``."""
     problems: list[Problem] = []
-    for entry in gazetteer.values():
-        if entry.parent is None or entry.parent in gazetteer:
+    for entry in entries.values():
+        target = getattr(entry, key)
+        if target is None or target in entries:
             continue
         message = (
-            f"{_label(entry)} has parent {entry.parent!r}, which is not in the gazetteer; "
-            f"add {entry.parent!r} to a gazetteer file or correct the parent id"
+            f"{_label(entry)} has {key} {target!r}, which is not in the gazetteer; "
+            + fix.format(id=repr(target))
         )
         problems.append(_error(entry.file, entry.id, message))
     return problems
@@ -251,6 +192,7 @@ def _geometry_problems(gazetteer: Gazetteer, tolerance_m: float) -> list[Problem
 
 
 def _invalid(entry: Entry, geometry: BaseGeometry) -> Problem | None:
+    fault: str | None
     if geometry.is_empty:
         fault = "has an empty geometry; add its coordinates or set geometry to null"
     elif not _in_range(geometry):
@@ -258,19 +200,16 @@ def _invalid(entry: Entry, geometry: BaseGeometry) -> Problem | None:
             "has coordinates outside longitude -180..180 / latitude -90..90; "
             "write longitude first, then latitude"
         )
-    elif not shapely.is_valid(geometry):
-        fault = (
-            f"has an invalid {geometry.geom_type} ({explain_validity(geometry)}); redraw it so "
-            "that no ring crosses itself, or repair it with shapely.make_valid"
-        )
     else:
+        fault = geometry_fault(geometry)
+    if fault is None:
         return None
     return _error(entry.file, entry.id, f"{_label(entry)} {fault}")
 
 
 def _in_range(geometry: BaseGeometry) -> bool:
     west, south, east, north = geometry.bounds
-    return -180 <= west <= east <= 180 and -90 <= south <= north <= 90
+    return bool(-180 <= west <= east <= 180 and -90 <= south <= north <= 90)
 
 
 def _outside(gazetteer: Gazetteer, entry: Entry, tolerance_m: float) -> Problem | None:

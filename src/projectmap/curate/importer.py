@@ -28,8 +28,8 @@ from projectmap.places.crs import normalize_crs
 from projectmap.places.gazetteer import (
     Entry,
     Gazetteer,
-    gazetteer_files,
     read_entries,
+    read_layers,
     write_entries,
 )
 
@@ -282,9 +282,8 @@ def known_entries(directory: Path, *, exclude: Path | None = None) -> Gazetteer:
     """
     if not directory.exists():
         return Gazetteer([])
-    skip = exclude.resolve() if exclude else None
-    paths = [p for p in gazetteer_files(directory) if p.resolve() != skip]
-    return Gazetteer(entry for path in paths for entry in read_entries(path))
+    layers = read_layers(directory, exclude=exclude)
+    return Gazetteer(entry for layer in layers for entry in layer.require())
 
 
 def _geometries(entries: list[Entry]) -> np.ndarray:

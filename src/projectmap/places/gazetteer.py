@@ -6,9 +6,9 @@ changed entry per line. Every entry has an id, a name, aliases, a feature type,
 a parent id, a geometry in WGS-84 (or none when only the parent is known) and
 its source, licence and source CRS.
 
-An entry is :class:`~projectmap.places.entry.Entry`; one file is read and checked by
-:mod:`projectmap.places.layer`; this module loads a folder of them into a
-:class:`Gazetteer` and writes entries back.
+An entry is :class:`~projectmap.places.entry.Entry`; the files of a folder are found,
+read and checked by :mod:`projectmap.places.layer`, the one reader (of build, check and
+import alike); this module loads them into a :class:`Gazetteer` and writes entries back.
 """
 
 from __future__ import annotations
@@ -17,18 +17,21 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from projectmap.errors import GazetteerError
 from projectmap.files.safe import write_text_atomic
-from projectmap.places.entry import ADMIN_LEVELS, FEATURE_TYPES, REQUIRED, Entry
+from projectmap.places.entry import ADMIN_LEVELS, FEATURE_TYPES, REQUIRED, Entry, entry_from_feature
 from projectmap.places.fold import fold_same_as
 from projectmap.places.geojson import feature_collection
 from projectmap.places.layer import (
     MAX_FILE_BYTES,
-    entry_from_feature,
+    Fault,
+    Layer,
     gazetteer_files,
     parse_json,
     read_entries,
+    read_layers,
 )
 
 
@@ -108,16 +111,16 @@ def load_gazetteer(directory: str | Path) -> Gazetteer:
         When the folder is missing, a file is broken, an id is repeated or a
         geometry is invalid.
     """
-    entries: dict[str, Entry] = {}
-    for path in gazetteer_files(Path(directory)):
-        for entry in read_entries(path):
-            if entry.id in entries:
-                raise GazetteerError(
-                    f"{path.name}: id {entry.id!r} is already used in "
-                    f"{entries[entry.id].file}; give one of them another id"
-                )
-            _require_valid(entry, path)
-            entries[entry.id] = entry
+    folder = Path(directory)
+    entries, repeats = by_id(e for layer in read_layers(folder) for e in layer.require())
+    if repeats:
+        entry, first = repeats[0]
+        raise GazetteerError(
+            f"{entry.file}: id {entry.id!r} is already used in {first.file}; "
+            "give one of them another id"
+        )
+    for entry in entries.values():
+        _require_valid(entry, folder / entry.file)
     _require_no_cycles(entries)
     return Gazetteer(entries.values())
 
@@ -154,15 +157,40 @@ def _require_no_cycles(entries: Mapping[str, Entry]) -> None:
         )
 
 
+def by_id(entries: Iterable[Entry]) -> tuple[dict[str, Entry], list[tuple[Entry, Entry]]]:
+    """The entries by id, the first of each id kept, and each repeat with the entry it repeats.
+
+    The one index of ids: :func:`load_gazetteer` refuses the first repeat,
+    ``gazetteer check`` reports them all.
+    """
+    kept: dict[str, Entry] = {}
+    repeats: list[tuple[Entry, Entry]] = []
+    for entry in entries:
+        if entry.id in kept:
+            repeats.append((entry, kept[entry.id]))
+        else:
+            kept[entry.id] = entry
+    return kept, repeats
+
+
+def geometry_fault(geometry: BaseGeometry) -> str | None:
+    """What makes a geometry one that GEOS cannot compute with (a ring crossing itself), or None."""
+    if shapely.is_valid(geometry):
+        return None
+    return (
+        f"has an invalid {geometry.geom_type} ({shapely.is_valid_reason(geometry)}); redraw it "
+        "so that no ring crosses itself, or repair it with shapely.make_valid"
+    )
+
+
 def _require_valid(entry: Entry, path: Path) -> None:
     """Refuse a geometry that GEOS cannot compute with, such as a ring crossing itself."""
-    if entry.geometry is None or shapely.is_valid(entry.geometry):
-        return
-    raise GazetteerError(
-        f"{path}: entry {entry.id!r} ({entry.name}) has an invalid {entry.geometry.geom_type} "
-        f"({shapely.is_valid_reason(entry.geometry)}); redraw it so that no ring crosses "
-        "itself or repair it with shapely.make_valid (`projectmap gazetteer check` lists all)"
-    )
+    fault = None if entry.geometry is None else geometry_fault(entry.geometry)
+    if fault is not None:
+        raise GazetteerError(
+            f"{path}: entry {entry.id!r} ({entry.name}) {fault} "
+            "(`projectmap gazetteer check` lists all)"
+        )
 
 
 def write_entries(path: Path, entries: Iterable[Entry]) -> None:
@@ -172,7 +200,7 @@ def write_entries(path: Path, entries: Iterable[Entry]) -> None:
 
 
 __all__ = [
-    "ADMIN_LEVELS", "FEATURE_TYPES", "MAX_FILE_BYTES", "REQUIRED", "Entry", "Gazetteer",
-    "entry_from_feature", "gazetteer_files", "load_gazetteer", "parent_cycles", "parse_json",
-    "read_entries", "write_entries",
+    "ADMIN_LEVELS", "FEATURE_TYPES", "MAX_FILE_BYTES", "REQUIRED", "Entry", "Fault", "Gazetteer",
+    "Layer", "by_id", "entry_from_feature", "gazetteer_files", "geometry_fault", "load_gazetteer",
+    "parent_cycles", "parse_json", "read_entries", "read_layers", "write_entries",
 ]  # fmt: skip

@@ -1,109 +1,199 @@
-"""Read one gazetteer layer file, checking every field on the way in.
+"""The one gazetteer reader: find the layer files of a folder and read each, checking every field.
 
 A layer is a regular file (never a FIFO or a device) of at most
 :data:`MAX_FILE_BYTES`, in UTF-8, holding a GeoJSON FeatureCollection whose
 features carry the fields of ``gazetteer/README.md`` with the types it gives.
-Anything else is one :class:`GazetteerError` naming the file, the feature and
-the field. Hidden files (``.NAME.<hex>.tmp.geojson`` of a write under way or
-killed) are never layers.
+Anything else is a :class:`Fault` naming the file, the feature and the field.
+Hidden files (``.NAME.<hex>.tmp.geojson`` of a write under way or killed) are
+never layers.
+
+:func:`read_layers` gives each file as a :class:`Layer`, its entries and its
+faults: ``build`` (:func:`~projectmap.places.gazetteer.load_gazetteer`) and
+``gazetteer import`` stop at the first fault (:meth:`Layer.require`), ``gazetteer
+check`` reports them all. Nothing else reads a gazetteer file.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import shapely
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
-
 from projectmap.errors import GazetteerError
 from projectmap.files.safe import read_regular
-from projectmap.places.entry import ADMIN_LEVELS, FEATURE_TYPES, REQUIRED, Entry
+from projectmap.places.entry import Entry, entry_from_feature
+from projectmap.places.geojson import HEAD
 
-
-def entry_from_feature(feature: Any, *, where: str) -> Entry:
-    """Build an entry from a GeoJSON Feature mapping, checking the type of every field.
-
-    Raises
-    ------
-    GazetteerError
-        When the feature is not an object, a required property is missing, a
-        field has the wrong type (naming it) or the geometry does not parse.
-    """
-    props = feature.get("properties") if isinstance(feature, Mapping) else None
-    if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
-        got = type(feature).__name__ if not isinstance(feature, Mapping) else "an object"
-        raise GazetteerError(f"{where}: expected a GeoJSON Feature, got {got}")
-    if not isinstance(props, Mapping):
-        raise GazetteerError(f"{where}: field 'properties' is not an object")
-    missing = [key for key in REQUIRED if not props.get(key)]
-    if missing:
-        raise GazetteerError(
-            f"{where}: entry {_shown(props.get('id') or props.get('name'))} lacks "
-            f"{', '.join(missing)}; add them (see gazetteer/README.md)"
-        )
-    fields = _checked_fields(props, where)
-    if fields["type"] not in FEATURE_TYPES:
-        raise GazetteerError(
-            f"{where}: entry {fields['id']!r} has unknown type {fields['type']!r}; "
-            f"use one of {', '.join(sorted(FEATURE_TYPES))}"
-        )
-    return Entry(
-        **fields, geometry=_geometry(feature.get("geometry"), fields["id"], where),
-        file=where.split(":")[0],
-    )  # fmt: skip
-
-
-def _shown(value: Any) -> str:
-    return repr(value) if isinstance(value, (str, int)) else f"<{type(value).__name__}>"
-
-
-def _checked_fields(props: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """The entry's fields from its properties, each of the type the format says."""
-    entry = f"entry {_shown(props.get('id'))}"
-    fields: dict[str, Any] = {}
-    text_fields = ("id", "name", "type", "source", "licence", "source_crs", "parent", "code")
-    for key in (*text_fields, "same_as"):
-        value = props.get(key)
-        if value is not None and not (
-            isinstance(value, (str, int)) and not isinstance(value, bool)
-        ):
-            raise GazetteerError(
-                f"{where}: {entry} field {key!r} is {_shown(value)}, not text; write it as a string"
-            )
-        fields[key] = str(value) if value not in (None, "") else None
-    notes, aliases, level = props.get("notes"), props.get("aliases") or [], props.get("admin_level")
-    if notes is not None and not isinstance(notes, str):
-        raise GazetteerError(f"{where}: {entry} field 'notes' is {_shown(notes)}, not text")
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise GazetteerError(f"{where}: {entry} field 'aliases' is not a list of strings")
-    if level is not None and (type(level) is not int or level not in ADMIN_LEVELS):
-        raise GazetteerError(
-            f"{where}: {entry} field 'admin_level' is {_shown(level)}; "
-            f"use a whole number from {min(ADMIN_LEVELS)} to {max(ADMIN_LEVELS)}"
-        )
-    fields.update(aliases=tuple(aliases), notes=notes or "", admin_level=level)
-    return fields
-
-
-def _geometry(value: Any, entry_id: str, where: str) -> BaseGeometry | None:
-    if not value:
-        return None
-    try:
-        return shape(value)
-    except (AttributeError, KeyError, TypeError, ValueError, IndexError, RecursionError,
-            shapely.errors.ShapelyError) as exc:  # fmt: skip
-        raise GazetteerError(
-            f"{where}: entry {entry_id!r} has a geometry that does not parse "
-            f"({type(exc).__name__}: {str(exc)[:80]}); fix its coordinates or set geometry to null"
-        ) from exc
+_ID_IN_LINE = re.compile(r'"id"\s*:\s*"([^"]+)"')
 
 
 #: Largest gazetteer file read, in bytes.
 MAX_FILE_BYTES = 200_000_000
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One thing wrong in a layer file.
+
+    Attributes
+    ----------
+    entry : str or None
+        The id of the entry concerned, when it can be told.
+    message : str
+        What is wrong and how to fix it; a fault of the whole file or of a line
+        names the file by its path, a fault of a feature by the layer's name.
+    """
+
+    entry: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer file as read: the entries that parse and the faults of the rest.
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    name : str
+        The file relative to its gazetteer folder; the ``file`` of its entries.
+    entries : tuple of Entry
+        The entries read, in file order.
+    faults : tuple of Fault
+        What could not be read, in file order; empty when all is well.
+    """
+
+    path: Path
+    name: str
+    entries: tuple[Entry, ...] = ()
+    faults: tuple[Fault, ...] = ()
+
+    def require(self) -> tuple[Entry, ...]:
+        """The entries, when the file has no fault.
+
+        Raises
+        ------
+        GazetteerError
+            With the message of the first fault.
+        """
+        if self.faults:
+            raise GazetteerError(self.faults[0].message)
+        return self.entries
+
+
+def read_layers(
+    directory: Path, *, recover: bool = False, exclude: Path | None = None
+) -> list[Layer]:
+    """Read every layer file of a gazetteer folder (see :func:`gazetteer_files`).
+
+    Each layer is named by its path relative to ``directory``; see :func:`read_layer`
+    for ``recover``. The file ``exclude`` (the layer an import replaces) is not read.
+
+    Raises
+    ------
+    GazetteerError
+        When ``directory`` is not a folder; the faults of a file are in its layer.
+    """
+    skip = exclude.resolve() if exclude is not None else None
+    return [
+        read_layer(path, name=path.relative_to(directory).as_posix(), recover=recover)
+        for path in gazetteer_files(directory)
+        if skip is None or path.resolve() != skip
+    ]
+
+
+def read_layer(path: Path, *, name: str | None = None, recover: bool = False) -> Layer:
+    """Read one layer file (a regular file of at most :data:`MAX_FILE_BYTES`), never raising.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    name : str, optional
+        The name its entries are known by (default: the file name).
+    recover : bool
+        When the file is not valid JSON but is in the one-Feature-per-line
+        layout, read it line by line: every broken line is a fault of its own
+        and the other lines still give their entries (``gazetteer check``).
+        Otherwise a file that is not valid JSON is one fault.
+    """
+    name = name or path.name
+    try:
+        raw = read_regular(path, max_bytes=MAX_FILE_BYTES, kind=GazetteerError)
+    except GazetteerError as exc:
+        return _broken(path, name, str(exc))
+    try:
+        data = parse_json(raw, path)
+    except GazetteerError as exc:
+        broken_json = isinstance(exc.__cause__, json.JSONDecodeError)
+        if recover and broken_json and raw.startswith(HEAD.encode()):
+            return _read_lines(path, name, raw.decode("utf-8"))
+        return _broken(path, name, str(exc))
+    return _read_collection(path, name, data)
+
+
+def _broken(path: Path, name: str, message: str) -> Layer:
+    """A layer that gives no entry, with the one fault of the whole file."""
+    return Layer(path, name, faults=(Fault(None, message),))
+
+
+def _read_collection(path: Path, name: str, data: Any) -> Layer:
+    """The layer of a parsed file, which must be a FeatureCollection."""
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        return _broken(path, name, f"{path}: expected a GeoJSON FeatureCollection")
+    features = data.get("features") or []
+    if not isinstance(features, list):
+        kind = type(features).__name__
+        return _broken(path, name, f"{path}: field 'features' is {kind}, not a list of Features")
+    return _parsed(path, name, ((f"{name}:feature {n}", f) for n, f in enumerate(features, 1)))
+
+
+def _read_lines(path: Path, name: str, text: str) -> Layer:
+    """Read a file in the one-Feature-per-line layout line by line, around broken lines."""
+    features: list[tuple[str, Any]] = []
+    faults: list[Fault] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().rstrip(",")
+        if number == 1 or line in ("", "]}", "]", "}"):
+            continue
+        try:
+            features.append((f"{name}:line {number}", json.loads(line)))
+        except RecursionError:
+            faults.append(Fault(None, f"{path}: line {number}: is nested too deeply"))
+        except json.JSONDecodeError as exc:
+            match = _ID_IN_LINE.search(line)
+            entry = match.group(1) if match else None
+            label = f"entry {entry!r} " if entry else ""
+            message = (
+                f"{path}: line {number}: {label}is not valid JSON ({exc.msg}); fix that line "
+                "(one Feature per line, see gazetteer/README.md)"
+            )
+            faults.append(Fault(entry, message))
+    return _parsed(path, name, iter(features), faults)
+
+
+def _parsed(
+    path: Path, name: str, features: Iterator[tuple[str, Any]], faults: Iterable[Fault] = ()
+) -> Layer:
+    """The layer of the features, each an entry or a fault."""
+    entries: list[Entry] = []
+    found = list(faults)
+    for where, feature in features:
+        try:
+            entries.append(entry_from_feature(feature, where=where))
+        except GazetteerError as exc:
+            found.append(Fault(_feature_id(feature), str(exc)))
+    return Layer(path, name, tuple(entries), tuple(found))
+
+
+def _feature_id(feature: Any) -> str | None:
+    props = feature.get("properties") if isinstance(feature, Mapping) else None
+    value = props.get("id") if isinstance(props, Mapping) else None
+    return str(value) if value else None
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -115,18 +205,7 @@ def read_entries(path: Path) -> list[Entry]:
         When the file is not a GeoJSON FeatureCollection of valid entries, or is
         not a regular file (a FIFO, a device), or cannot be read.
     """
-    data = parse_json(read_regular(path, max_bytes=MAX_FILE_BYTES, kind=GazetteerError), path)
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise GazetteerError(f"{path}: expected a GeoJSON FeatureCollection")
-    features = data.get("features") or []
-    if not isinstance(features, list):
-        raise GazetteerError(
-            f"{path}: field 'features' is {type(features).__name__}, not a list of Features"
-        )
-    return [
-        entry_from_feature(feature, where=f"{path.name}:feature {n}")
-        for n, feature in enumerate(features, start=1)
-    ]
+    return list(read_layer(path).require())
 
 
 def parse_json(data: bytes, path: Path) -> Any:
