@@ -85,17 +85,20 @@ class PlaceRules:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PlaceRules:
         """Build the rules from the mapping of a places file."""
-        by_length = lambda words: tuple(sorted(words, key=len, reverse=True))  # noqa: E731
         return cls(
             part_suffixes=dict(sorted(data["part_suffixes"].items(), key=lambda kv: -len(kv[0]))),
             part_blockers=frozenset(data["part_blockers"]),
             part_plain_after=frozenset(data["part_plain_after"]),
-            list_nouns=by_length(data["list_nouns"]),
+            list_nouns=_longest_first(data["list_nouns"]),
             left_stop_tags=frozenset(data["left_stop_tags"]),
             left_stop_words=frozenset(data["left_stop_words"]),
-            chains=by_length(data["chains"]),
+            chains=_longest_first(data["chains"]),
             toponyms=ShapeRules.from_dict(data["toponyms"]),
         )
+
+
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 class PlaceDetector:
