@@ -18,6 +18,11 @@ How a build commits:
   and the next build of the folder finishes the step before anything else, so
   the folder is never left holding part of two builds.
 
+Every file of the stage is on disk before its commit (each is written with
+:func:`projectmap.files.safe.atomic_path`), the stage's folder entries are synced
+before it is renamed, and the folder the renames happen in after, so that a crash
+just after a build never leaves a committed folder of empty files.
+
 Two builds of one folder at once: the second finds the folder's lock taken
 and fails with one line; the first writes the folder whole.
 """
@@ -35,7 +40,13 @@ from pathlib import Path
 
 from projectmap.errors import OutputError
 from projectmap.files.lock import INNER_LOCK, folder_lock, interrupts_held
-from projectmap.files.safe import is_one_of, output_errors, read_regular, write_text_atomic
+from projectmap.files.safe import (
+    is_one_of,
+    output_errors,
+    read_regular,
+    sync_path,
+    write_text_atomic,
+)
 
 #: Every name a build or a comparison writes: a record never gets another file replaced.
 OUTPUT_NAMES = frozenset(
@@ -162,9 +173,12 @@ def _mkdtemp(parent: Path, prefix: str) -> Path:
 def _commit(stage: Path, target: Path, record: str, inputs: Sequence[Path]) -> None:
     """Refuse names taken by others' files or by inputs; then swap or merge the stage in."""
     new = sorted(p.name for p in stage.iterdir())
+    with output_errors(target):
+        sync_path(stage)  # its files are on disk (atomic writes): now their names
     if not target.exists():
         with output_errors(target):
             os.replace(stage, target)
+            sync_path(target.parent)
         return
     owned = owned_files(target, record)
     for name in new:
@@ -172,8 +186,10 @@ def _commit(stage: Path, target: Path, record: str, inputs: Sequence[Path]) -> N
     with output_errors(target):
         if stage.parent == target.parent and _is_pure(target, owned):
             _swap(stage, target)
+            sync_path(target.parent)
         else:
             _merge(stage, target, sorted(owned - set(new)))
+            sync_path(target)
 
 
 def _require_replaceable(

@@ -1,9 +1,11 @@
 """Files in and out: atomic writes, and reads of regular files only, within a size limit.
 
 A file is written to a hidden temporary name beside it (``.NAME.<hex>.tmp.SUFFIX``,
-a name every loader skips) and renamed into place; the temporary file is
-removed on any exception or interrupt. Output folders are in
-:mod:`projectmap.files.outdir`.
+a name every loader skips), flushed to disk and renamed into place; the
+temporary file is removed on any exception or interrupt. A file written by a
+library (the GeoPackage, through SQLite with its own syncing off) is flushed the
+same way, so that a crash after the rename never leaves an empty or partial file.
+Output folders are in :mod:`projectmap.files.outdir`.
 
 A file is read only when it is a regular file: a FIFO, a device or a socket
 would block or never end, so it is refused by name before it is opened for
@@ -37,15 +39,14 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """
     with atomic_path(path) as tmp, output_errors(path), open(tmp, "xb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a fresh temporary path beside ``path`` (same suffix) to write a file to.
 
-    On success the file is renamed to ``path``; on any exception, or an interrupt,
+    On success the file is flushed to disk (:func:`sync_path`) and renamed to
+    ``path``; on any exception, or an interrupt,
     it is removed with the journal files a library may have left beside it.
     The suffix is kept because some writers (GDAL's GeoPackage driver) check it.
 
@@ -61,10 +62,33 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield tmp
         with output_errors(path):
             os.chmod(tmp, 0o644)
+            sync_path(tmp)
             os.replace(tmp, path)
     finally:
         for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
+
+
+def sync_path(path: Path) -> None:
+    """Flush a file's data, or a folder's entries, to disk (``fsync``).
+
+    A folder is synced to make the renames in it durable; Windows cannot open a
+    folder for that, and there, or when the folder cannot be opened for reading
+    (write and search permission only), it is skipped.
+    """
+    folder = path.is_dir()
+    if folder and os.name == "nt":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except PermissionError:
+        if folder:
+            return
+        raise
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextmanager

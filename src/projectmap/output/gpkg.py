@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -58,11 +59,19 @@ _SRS_ROWS = (
 _FLAGS = 0b0000_0011
 
 
-def geometry_blob(geometry: BaseGeometry) -> bytes:
-    """A geometry as a GeoPackage binary blob: ``GP``, version 0, flags, SRS, envelope, WKB."""
-    west, south, east, north = geometry.bounds
-    header = b"GP" + struct.pack("<BBi4d", 0, _FLAGS, WGS84, west, east, south, north)
-    return header + shapely.to_wkb(geometry, byte_order=1, flavor="iso")
+def geometry_blobs(geometries: Sequence[BaseGeometry]) -> list[bytes]:
+    """Each geometry as a GeoPackage binary blob: ``GP``, version 0, flags, SRS, envelope, WKB.
+
+    The WKB and the envelopes of all are taken in one call each.
+    """
+    array = np.empty(len(geometries), dtype=object)
+    array[:] = list(geometries)
+    wkbs = shapely.to_wkb(array, byte_order=1, flavor="iso")
+    bounds = shapely.bounds(array).tolist()
+    return [
+        b"GP" + struct.pack("<BBi4d", 0, _FLAGS, WGS84, west, east, south, north) + wkb
+        for (west, south, east, north), wkb in zip(bounds, wkbs, strict=True)
+    ]
 
 
 def write(
@@ -107,12 +116,12 @@ def _layer(
     fields = ", ".join(f'"{c}" {_sql_type(frame[c])}' for c in columns)
     geometry = f', "geom" {kind}' if kind else ""
     db.execute(f'CREATE TABLE "{name}" (fid INTEGER PRIMARY KEY AUTOINCREMENT{geometry}, {fields})')
-    rows = [[_value(v) for v in row] for row in frame[columns].itertuples(index=False)]
+    values = [[_value(v) for v in frame[c].tolist()] for c in columns]
     names = ", ".join(f'"{c}"' for c in columns)
     if kind:
-        blobs = [geometry_blob(g) for g in frame["geometry"]]
-        rows = [[blob, *row] for blob, row in zip(blobs, rows, strict=True)]
+        values.insert(0, geometry_blobs(list(frame["geometry"])))
         names = f'"geom", {names}'
+    rows = list(zip(*values, strict=True))
     marks = ", ".join("?" * (len(columns) + (1 if kind else 0)))
     db.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})', rows)
     bounds = _bounds(frame["geometry"]) if kind else [None] * 4

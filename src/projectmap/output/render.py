@@ -30,6 +30,7 @@ from urllib.parse import quote
 import folium
 
 from projectmap.errors import MapError
+from projectmap.output._macrotext import page_html
 from projectmap.output.handplace import add_place_tool
 from projectmap.output.mapassets import Finish, MapApp, PinCluster, inline_assets
 from projectmap.output.mapdata import AREA_RADIUS_M, CategoryLayer, Feature, map_data
@@ -105,7 +106,9 @@ def map_html(m: folium.Map, *, cdn: bool = False) -> str:
 
     Every script and stylesheet is inlined, so the page works with no network at
     all (tiles aside: the page says when they cannot load). ``cdn=True`` links
-    them to folium's CDNs instead, for a smaller file.
+    them to folium's CDNs instead, for a smaller file. Each element's output is
+    kept as text (:func:`projectmap.output._macrotext.page_html`): report text in
+    the page is never run as a template.
 
     Raises
     ------
@@ -113,7 +116,7 @@ def map_html(m: folium.Map, *, cdn: bool = False) -> str:
         When an asset cannot be inlined (folium-offline missing, or mirroring
         another folium version).
     """
-    page: str = m.get_root().render()
+    page = page_html(m.get_root())
     return page if cdn else inline_assets(page)
 
 
