@@ -174,3 +174,12 @@ def test_the_map_works_offline_like_the_build_map():
     page = map_page(Comparison("a", "b", tuple(compare([], new))))
     assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=[\"']?https?:", page)
     assert "L.map(" in page and json.dumps("磁湖绿道")[1:-1] in page
+
+
+def test_report_text_is_never_run_as_a_template_in_the_map():
+    from shapely.geometry import Point
+
+    name = "{{ 7*7 }}路{% raw %}改造"
+    new = [Listed("n1", name, "starting", (), (), f"启动{name}。", Point(115.01, 30.21))]
+    page = map_page(Comparison("a", "b", tuple(compare([], new))))
+    assert "{{ 7*7 }}" in page and "49路" not in page
