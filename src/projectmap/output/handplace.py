@@ -40,7 +40,7 @@ class PlaceTool(MacroElement):
     )
 
     def __init__(self, data: dict[str, Any]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca has no type hints
         self._name = "ProjectmapPlace"
         self.data_json = script_json(data)
         assets = resources.files("projectmap.output").joinpath("assets")

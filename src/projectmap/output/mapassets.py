@@ -66,7 +66,7 @@ class MapApp(MacroElement):
     )
 
     def __init__(self, data: Mapping[str, Any]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca has no type hints
         self._name = "ProjectmapApp"
         self.data_json = script_json(data)
         self.js = _asset("map.js")
@@ -126,7 +126,7 @@ class Finish(MacroElement):
     def __init__(
         self, app: MapApp, groups: Sequence[tuple[str, str, str | None]], region: str | None
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca has no type hints
         self._name = "ProjectmapFinish"
         self.app = app.get_name()
         self.groups = [(cid, group, cluster or "null") for cid, group, cluster in groups]

@@ -25,7 +25,7 @@ from projectmap.text.wordtags import Tables, default_tables
 _ABSENT = object()
 
 
-class _Noting(jieba.Tokenizer):
+class _Noting(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type hints
     """A tokenizer on the shared dictionary that notes each entry's value before a change."""
 
     def __init__(self, freq: dict[str, int], total: int) -> None:
