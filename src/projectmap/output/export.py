@@ -103,10 +103,13 @@ def gpkg_layers(
     non-spatial ``{stem}_unlocated`` table.
     """
     table = gpkg_table(records, properties)
-    normal = [normalized(r.geometry) for r in records]
+    typed: dict[int, dict[str, BaseGeometry]] = {}  # a shared geometry (the county) once
+    for r in records:
+        if r.geometry is not None and id(r.geometry) not in typed:
+            typed[id(r.geometry)] = _parts_by_type(normalized(r.geometry))
     layers: dict[str, pd.DataFrame] = {}
     for kind, (single, _multi) in GPKG_KINDS.items():
-        parts = [_parts_of(g, single) for g in normal]
+        parts = [_typed_parts(r, typed).get(single) for r in records]
         keep = [p is not None for p in parts]
         layers[f"{stem}_{kind}"] = gpd.GeoDataFrame(
             table.loc[pd.Series(keep, dtype=bool).to_numpy()].reset_index(drop=True),
@@ -114,19 +117,24 @@ def gpkg_layers(
             crs="EPSG:4326",
         )
     layers[f"{stem}_unlocated"] = table.loc[
-        pd.Series([g is None for g in normal], dtype=bool).to_numpy()
+        pd.Series([not _typed_parts(r, typed) for r in records], dtype=bool).to_numpy()
     ].reset_index(drop=True)
     return layers
 
 
-def _parts_of(geometry: BaseGeometry | None, single: str) -> BaseGeometry | None:
-    """The parts of one type (``Point``, ``LineString``, ``Polygon``) as a Multi geometry."""
+def _typed_parts(record: Located, typed: dict[int, dict[str, BaseGeometry]]) -> dict[str, Any]:
+    """A record's parts by type; none for a record without geometry (or an empty one)."""
+    return {} if record.geometry is None else typed[id(record.geometry)]
+
+
+def _parts_by_type(geometry: BaseGeometry | None) -> dict[str, BaseGeometry]:
+    """The parts of each type (``Point``, ``LineString``, ``Polygon``) as a Multi geometry."""
     if geometry is None:
-        return None
-    parts = [p for p in _flat(geometry) if p.geom_type == single]
-    if not parts:
-        return None
-    return _MULTI[single](parts)
+        return {}
+    found: dict[str, list[BaseGeometry]] = {}
+    for part in _flat(geometry):
+        found.setdefault(part.geom_type, []).append(part)
+    return {single: _MULTI[single](found[single]) for single in _MULTI if single in found}
 
 
 def _flat(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
