@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-from projectmap.output.mapassets import offline_asset
+from projectmap.output.map.elements import offline_asset
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

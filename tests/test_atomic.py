@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import projectmap.output.export
-import projectmap.output.render
+import projectmap.output.map.render
 import projectmap.pipeline
 from conftest import GAZETTEER, SAMPLE, build_sample_result
 from projectmap.cli import main
@@ -90,7 +90,7 @@ STOPS = {
         "write_geopackage",
         lambda e: _after(projectmap.output.export.write_geopackage, e),
     ),
-    "while drawing the map page": (projectmap.output.render, "map_html", lambda e: _raise(e)),
+    "while drawing the map page": (projectmap.output.map.render, "map_html", lambda e: _raise(e)),
     "after map.html": (
         projectmap.pipeline,
         "write_text_atomic",

@@ -23,8 +23,8 @@ import pytest
 from shapely.geometry import Point
 
 from conftest import CHROMIUM, HOSTILE_NAME, HOSTILE_SENTENCE, ROOT  # and the `browser` fixture
-from projectmap.output.mapassets import offline_asset
-from projectmap.output.render import map_html, render_map
+from projectmap.output.map.elements import offline_asset
+from projectmap.output.map.render import map_html, render_map
 from projectmap.places.crs import from_wgs84
 from projectmap.places.result import BuildResult
 

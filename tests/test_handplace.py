@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from projectmap.output.handplace import PlaceTool, placing_data
-from projectmap.output.render import map_html, render_map
+from projectmap.output.map.handplace import PlaceTool, placing_data
+from projectmap.output.map.render import map_html, render_map
 from projectmap.places.needs import type_from_name
 
 

@@ -16,8 +16,8 @@ from branca.element import Div, Element, MacroElement
 from folium.template import Template
 
 from conftest import SAMPLE
-from projectmap.output._macrotext import MacroText, page_html
-from projectmap.output.render import render_map
+from projectmap.output.map._macrotext import MacroText, page_html
+from projectmap.output.map.render import render_map
 from projectmap.pipeline import build_to_folder
 
 

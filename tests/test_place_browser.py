@@ -24,7 +24,7 @@ import pytest
 from conftest import CHROMIUM, DATA, GAZETTEER, SAMPLE
 from eval_score import score
 from projectmap.cli import main
-from projectmap.output.handplace import places_to_place
+from projectmap.output.map.handplace import places_to_place
 from projectmap.pipeline import BuildOptions, build_to_folder
 from projectmap.places.crs import distance_m, gcj02_to_wgs84
 from projectmap.places.gazetteer import load_gazetteer

@@ -22,12 +22,12 @@ from shapely.geometry import Point
 
 from conftest import HOSTILE_SENTENCE, build_sample_result
 from projectmap.errors import MapError, ProjectmapError
-from projectmap.output import mapassets as _mapassets
 from projectmap.output.labels import REASON_WORDS
-from projectmap.output.mapassets import MapApp, PinCluster, script_json
-from projectmap.output.mapdata import map_data
-from projectmap.output.mappage import _unique_labels, mark_spans, page_data
-from projectmap.output.render import base_layers, map_html, render_map
+from projectmap.output.map import elements as _mapassets
+from projectmap.output.map.data import map_data
+from projectmap.output.map.elements import MapApp, PinCluster, script_json
+from projectmap.output.map.page import _unique_labels, mark_spans, page_data
+from projectmap.output.map.render import base_layers, map_html, render_map
 from projectmap.places.resolve import REASONS
 from projectmap.places.result import BuildResult
 
@@ -293,7 +293,7 @@ def test_no_module_of_folium_plugins_is_imported():
         "import sys\n"
         "sys.path.insert(0, 'tests')\n"
         "from conftest import build_sample_result\n"
-        "from projectmap.output.render import map_html, render_map\n"
+        "from projectmap.output.map.render import map_html, render_map\n"
         "map_html(render_map(build_sample_result()))\n"
         "print(sorted(m for m in sys.modules if m.startswith('folium.plugins')))\n"
     )

@@ -9,7 +9,7 @@ import pytest
 from conftest import GAZETTEER, SAMPLE
 from markup import injected
 from projectmap.cli import main
-from projectmap.output.render import map_html, render_map
+from projectmap.output.map.render import map_html, render_map
 
 
 class NetworkUsed(OSError):

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import GAZETTEER
 from projectmap.cli import main
-from projectmap.output.mapdata import map_data
+from projectmap.output.map.data import map_data
 from projectmap.pipeline import BuildOptions, Toolkit, build
 
 REPORT = "黄石市下陆区人民政府工作报告\n区里启动团城山大剧院。\n"

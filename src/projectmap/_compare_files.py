@@ -132,7 +132,7 @@ def _bounds(features: list[dict[str, Any]]) -> list[list[float]] | None:
 
 def map_page(comparison: Comparison) -> str:
     """The comparison's map as one HTML page that works offline, as the build's map does."""
-    from projectmap.output.render import map_html
+    from projectmap.output.map.render import map_html
 
     return map_html(compare_map(comparison))
 

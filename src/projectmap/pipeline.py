@@ -235,7 +235,7 @@ def build_to_folder(
     toolkit: Toolkit | None = None,
 ) -> tuple[Path, BuildResult]:
     """Build a report and write its folder atomically: all files, or the old folder intact."""
-    from projectmap.output.render import map_html, render_map
+    from projectmap.output.map.render import map_html, render_map
 
     options = options or BuildOptions()
     result = build(path, options=options, toolkit=toolkit)

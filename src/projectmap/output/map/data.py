@@ -1,6 +1,6 @@
 """What the map draws, prepared from a :class:`~projectmap.places.result.BuildResult`.
 
-Private to :mod:`projectmap.output.render`. Geometry stays WGS-84, rounded to 6
+Private to :mod:`projectmap.output.map.render`. Geometry stays WGS-84, rounded to 6
 decimals: the page itself shifts what it draws to GCJ-02 while AMap tiles are
 shown. Exported files never pass through this module. Report strings are not
 escaped here: they travel to the page as JSON and the page writes them with
@@ -19,7 +19,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from projectmap.output.labels import area_names, area_word, precision_words
-from projectmap.output.mapstyle import CategoryStyle, categories, with_labels_of
+from projectmap.output.map.style import CategoryStyle, categories, with_labels_of
 from projectmap.places.geojson import rounded_geometry
 from projectmap.places.result import PRECISION_LABELS, BuildResult, LocatedProject
 

@@ -4,7 +4,7 @@ No module of ``folium.plugins`` is imported: importing one runs that package's
 ``__init__``, which imports every plugin. :class:`PinCluster` is the few lines of
 Leaflet.markercluster glue this map needs; the search box is ``assets/map.js``'s own.
 
-Private to :mod:`projectmap.output.render`. Report data enters the page only through
+Private to :mod:`projectmap.output.map.render`. Report data enters the page only through
 :func:`script_json`; ``assets/map.js`` then writes it with ``textContent``.
 
 Offline maps take the exact files folium links to from the ``folium-offline``
@@ -45,7 +45,7 @@ def script_json(value: Any) -> str:
 
 
 def _asset(name: str) -> str:
-    return resources.files("projectmap.output").joinpath("assets", name).read_text("utf-8")
+    return resources.files("projectmap.output.map").joinpath("assets", name).read_text("utf-8")
 
 
 class MapApp(MacroElement):

@@ -1,6 +1,6 @@
 """Render a folium page with its elements' output kept as text, never compiled again.
 
-Private to :mod:`projectmap.output.render`. branca renders each element's
+Private to :mod:`projectmap.output.map.render`. branca renders each element's
 ``header``, ``html`` and ``script`` macros and wraps their output in
 ``Element(output)``, which compiles that output as a Jinja template and renders
 it a second time: about forty compilations per map (25 of the 27 ms of rendering

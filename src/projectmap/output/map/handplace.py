@@ -18,7 +18,7 @@ import folium
 from branca.element import MacroElement
 from folium.template import Template
 
-from projectmap.output.mapassets import script_json
+from projectmap.output.map.elements import script_json
 from projectmap.places.needs import COARSE, type_from_name
 from projectmap.places.result import BuildResult
 
@@ -43,7 +43,7 @@ class PlaceTool(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]  # branca has no type hints
         self._name = "ProjectmapPlace"
         self.data_json = script_json(data)
-        assets = resources.files("projectmap.output").joinpath("assets")
+        assets = resources.files("projectmap.output.map").joinpath("assets")
         self.js = assets.joinpath("place.js").read_text("utf-8").replace("</script", "<\\/script")
         self.css = assets.joinpath("place.css").read_text("utf-8")
 

@@ -1,6 +1,6 @@
 """The data the map page reads: report facts, projects, places, unresolved names, search.
 
-Private to :mod:`projectmap.output.render`; ``assets/map.js`` documents the shape. Strings
+Private to :mod:`projectmap.output.map.render`; ``assets/map.js`` documents the shape. Strings
 stay raw here: the page receives them as JSON and writes them with ``textContent``.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from projectmap.output.labels import REASON_WORDS, STATUS_WORDS, area_word, region_word
-from projectmap.output.mapdata import MapData, is_mapped, precision_text
+from projectmap.output.map.data import MapData, is_mapped, precision_text
 from projectmap.places.geojson import rounded_geometry
 from projectmap.places.result import BuildResult, LocatedProject
 

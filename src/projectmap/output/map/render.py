@@ -30,11 +30,11 @@ from urllib.parse import quote
 import folium
 
 from projectmap.errors import MapError
-from projectmap.output._macrotext import page_html
-from projectmap.output.handplace import add_place_tool
-from projectmap.output.mapassets import Finish, MapApp, PinCluster, inline_assets
-from projectmap.output.mapdata import AREA_RADIUS_M, CategoryLayer, Feature, map_data
-from projectmap.output.mappage import page_data
+from projectmap.output.map._macrotext import page_html
+from projectmap.output.map.data import AREA_RADIUS_M, CategoryLayer, Feature, map_data
+from projectmap.output.map.elements import Finish, MapApp, PinCluster, inline_assets
+from projectmap.output.map.handplace import add_place_tool
+from projectmap.output.map.page import page_data
 from projectmap.places.result import BuildResult
 
 __all__ = ["AREA_RADIUS_M", "BASEMAPS", "base_layers", "map_html", "render_map"]
@@ -107,7 +107,7 @@ def map_html(m: folium.Map, *, cdn: bool = False) -> str:
     Every script and stylesheet is inlined, so the page works with no network at
     all (tiles aside: the page says when they cannot load). ``cdn=True`` links
     them to folium's CDNs instead, for a smaller file. Each element's output is
-    kept as text (:func:`projectmap.output._macrotext.page_html`): report text in
+    kept as text (:func:`projectmap.output.map._macrotext.page_html`): report text in
     the page is never run as a template.
 
     Raises

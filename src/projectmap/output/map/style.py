@@ -1,6 +1,6 @@
 """How the map shows categories: labels, colours and pin glyphs.
 
-Private to :mod:`projectmap.output.render`. Labels and colours come from the
+Private to :mod:`projectmap.output.map.render`. Labels and colours come from the
 categories the build classified by (``rules/categories.json``, or the user's copy),
 and colours are checked to be hex colours, so that they can be written into SVG; the
 glyphs are projectmap's own constants.
