@@ -31,7 +31,7 @@ from projectmap.errors import OutputError
 from projectmap.files.safe import atomic_path, write_text_atomic
 from projectmap.output import gpkg as _gpkg
 from projectmap.output.tables import projects_csv, unresolved_csv
-from projectmap.places.geojson import compact, feature_lines, geometry_json, normalized
+from projectmap.places.geojson import collection_of, normalized
 from projectmap.places.result import (
     PLACE_FIELDS,
     PROJECT_FIELDS,
@@ -59,23 +59,10 @@ _MULTI = {
 
 
 def records_geojson(records: Iterable[Located], properties: Sequence[str]) -> str:
-    """A FeatureCollection as text, one feature per line, properties in contract order.
-
-    A geometry that many features share (the county outline of every place known only
-    to the county) is written out once and its text reused.
-    """
-    lines = []
-    written: dict[bytes, str] = {}
-    for record in records:
-        props = {key: getattr(record, key) for key in properties}
-        geometry = record.geometry
-        key = b"" if geometry is None else geometry.wkb
-        if key not in written:
-            written[key] = compact(geometry_json(geometry))
-        lines.append(
-            f'{{"type":"Feature","properties":{compact(props)},"geometry":{written[key]}}}'
-        )
-    return feature_lines(lines)
+    """A FeatureCollection of records as text, one a line, properties in contract order."""
+    return collection_of(
+        ({key: getattr(r, key) for key in properties}, r.geometry) for r in records
+    )
 
 
 def gpkg_table(records: Sequence[Located], properties: Sequence[str]) -> pd.DataFrame:

@@ -65,6 +65,24 @@ def feature_collection(features: Iterable[Mapping[str, Any]]) -> str:
     return feature_lines([compact(f) for f in features])
 
 
+def collection_of(rows: Iterable[tuple[Mapping[str, Any], BaseGeometry | None]]) -> str:
+    """A FeatureCollection of ``(properties, geometry)`` pairs, one feature a line.
+
+    A geometry that many features share (the county outline of every place known only
+    to the county) is converted once and its text reused.
+    """
+    lines = []
+    written: dict[bytes, str] = {}
+    for properties, geometry in rows:
+        key = b"" if geometry is None else geometry.wkb
+        if key not in written:
+            written[key] = compact(geometry_json(geometry))
+        lines.append(
+            f'{{"type":"Feature","properties":{compact(properties)},"geometry":{written[key]}}}'
+        )
+    return feature_lines(lines)
+
+
 def feature_lines(lines: Sequence[str]) -> str:
     """A FeatureCollection of features already written as text, one a line."""
     body = ",\n".join(lines)
