@@ -19,7 +19,7 @@ from shapely.geometry import Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from projectmap.errors import InputError, ProjectmapError
-from projectmap.output.export import geometry_json
+from projectmap.places.geojson import geometry_json
 from projectmap.reading.ingest import clean, read_report
 from projectmap.text.segment import split_sentences
 from rfc7946 import geometry_problems
