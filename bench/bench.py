@@ -20,8 +20,12 @@ Figures and targets:
    paragraphs shuffled and its title naming another county) with ``--jobs 2``: at
    most 10 s;
 4. the 海拉尔区 report 1, 4 and 16 times over: (time at 16x - fixed cost) / (time at
-   1x - fixed cost) within 20% of 16, the fixed cost being the build of its first
-   lines alone;
+   1x - fixed cost) within 20% of 16. The fixed cost is where the line through the 1x
+   and 4x times meets zero copies, so a cost that grows faster than the text shows at
+   16x. The build of the report's first lines alone (the opening) is printed beside it:
+   it is not the fixed cost, because a whole report pays one-time costs (the places it
+   names, its map's layers) that its first lines do not, and it makes the figure swing
+   with a 1x build that is only about 0.1 s above it;
 5. peak memory of a single build: at most 230 MB;
 6. the installed size of projectmap's runtime dependencies: at least 200 MB less
    than on 2026-12-01 (592 MB, with jionlp, which pulled in jiojio, GPL-3.0, and
@@ -291,10 +295,12 @@ def _ratio(label: str, run: Run, base: Run) -> tuple[str, bool]:
 
 
 def _figures(runs: dict[str, Run], args: argparse.Namespace) -> list[tuple[str, bool]]:
-    batch, fixed = runs["batch"], runs["build opening"].cpu
-    unit = max(runs["build 1x"].cpu - fixed, 1e-9)
-    growth = (runs["build 16x"].cpu - fixed) / unit
-    four = (runs["build 4x"].cpu - fixed) / unit
+    batch, opening = runs["batch"], runs["build opening"].cpu
+    one, four_x, sixteen = (runs[f"build {n}x"].cpu for n in (1, 4, 16))
+    per_copy = max((four_x - one) / 3, 1e-9)
+    fixed = one - per_copy  # where the line through 1x and 4x meets 0x
+    growth = (sixteen - fixed) / per_copy
+    from_opening = (sixteen - opening) / max(one - opening, 1e-9)
     linear = abs(growth - 16) <= 16 * TARGETS["linearity"]
     single = {k: r for k, r in runs.items() if k.startswith("build ") and not k.endswith("x")}
     peak_of, peak = max(single.items(), key=lambda kv: kv[1].peak_mb)
@@ -308,7 +314,7 @@ def _figures(runs: dict[str, Run], args: argparse.Namespace) -> list[tuple[str, 
               f"{batch.seconds:.2f} s wall", f"<= {TARGETS['batch_s']:.0f} s",
               check(batch.seconds, TARGETS["batch_s"])), check(batch.seconds, TARGETS["batch_s"])),
         (line("16x / 1x, fixed cost taken off (CPU)",
-              f"{growth:.1f} (4x: {four:.1f}; fixed {fixed:.2f} s)",
+              f"{growth:.1f} (fixed {fixed:.2f} s; opening {opening:.2f} s: {from_opening:.1f})",
               "16 +- 20%", linear), linear),
         (line(f"peak memory of a single build ({peak_of})", f"{peak.peak_mb:.0f} MB",
               f"<= {TARGETS['peak_mb']:.0f} MB", check(peak.peak_mb, TARGETS["peak_mb"])),
