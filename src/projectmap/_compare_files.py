@@ -28,8 +28,6 @@ COLUMNS = (
     "score", "places", "reason", "sentence",
 )  # fmt: skip
 COLOURS = {"new": "#2b83ba", "continuing": "#fdae61", "completed": "#1a9641", "dropped": "#d7191c"}
-#: The only scripts and stylesheets the map needs of folium's defaults.
-LEAFLET_ASSETS = frozenset({"leaflet", "leaflet_css"})
 LABELS = {"new": "新增 new", "continuing": "续建 continuing", "completed": "完成 completed",
           "dropped": "未再提及 dropped"}  # fmt: skip
 
@@ -89,10 +87,11 @@ def compare_map(comparison: Comparison) -> folium.Map:
     """
     import folium
 
+    from projectmap.output.map.render import leaflet_only
+
     located = [f for f in _features(comparison, escape=True) if f["geometry"] is not None]
     fmap = folium.Map(tiles="OpenStreetMap", location=[35.0, 105.0], zoom_start=4)
-    fmap.default_js = [a for a in fmap.default_js if a[0] in LEAFLET_ASSETS]  # Leaflet does it all
-    fmap.default_css = [a for a in fmap.default_css if a[0] in LEAFLET_ASSETS]
+    leaflet_only(fmap)
     for status, count in comparison.counts().items():
         features = [f for f in located if f["properties"]["status"] == status]
         layer = folium.FeatureGroup(name=f"{LABELS[status]} ({count})")

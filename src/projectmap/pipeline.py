@@ -7,8 +7,10 @@ rules; this module only calls them in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from projectmap.files.outdir import staged_folder
 from projectmap.files.rules import user_copies
@@ -32,6 +34,8 @@ from projectmap.text.wordtags import word_tags
 DEFAULT_GAZETTEER = Path("gazetteer")
 #: The primary names, other names and admin names a place detector is made from.
 _NameSets = tuple[set[str], set[str], set[str]]
+K = TypeVar("K")
+V = TypeVar("V")
 #: How many areas' gazetteers (the loaded one with an area's skeleton) a toolkit keeps.
 REGIONS_KEPT = 16
 
@@ -99,11 +103,11 @@ class Toolkit:
         """
         if code in self.gazetteer and self.gazetteer.located(code) is not None:
             return self.gazetteer
-        if code not in self._regional:
-            if len(self._regional) >= REGIONS_KEPT:
-                del self._regional[next(iter(self._regional))]
-            self._regional[code] = self.gazetteer.merged(china.skeleton([code], self.index))
-        return self._regional[code]
+        return _kept(
+            self._regional,
+            code,
+            lambda: self.gazetteer.merged(china.skeleton([code], self.index)),
+        )
 
     def with_region(self, code: str) -> Entry:
         """The area's entry, from its own skeleton when the gazetteer lacks it."""
@@ -143,11 +147,9 @@ class Toolkit:
         key = (skeleton, scope)
         if self._detector is None or self._detector_key != key:
             self._detector = None  # lets the jieba dictionary go back before it is lent again
-            if key not in self._names:
-                if len(self._names) >= REGIONS_KEPT:
-                    del self._names[next(iter(self._names))]
-                self._names[key] = _names_in_scope(gazetteer, scope)
-            primary, aliases, admin = self._names[key]
+            primary, aliases, admin = _kept(
+                self._names, key, lambda: _names_in_scope(gazetteer, scope)
+            )
             if self._country_names is None:
                 self._country_names = frozenset(self.index.names(max_level=2))
             self._detector = PlaceDetector(
@@ -159,6 +161,15 @@ class Toolkit:
             )
             self._detector_key = key
         return self._detector
+
+
+def _kept(cache: dict[K, V], key: K, make: Callable[[], V]) -> V:
+    """``cache[key]``, made on first use; the oldest is dropped past :data:`REGIONS_KEPT`."""
+    if key not in cache:
+        if len(cache) >= REGIONS_KEPT:
+            del cache[next(iter(cache))]
+        cache[key] = make()
+    return cache[key]
 
 
 def _names_in_scope(gazetteer: Gazetteer, scope: str | None) -> _NameSets:
@@ -216,8 +227,15 @@ def build(
     projects = kit.extractor.extract(report.text, sentences, mentions)
     categories = {p.id: _category(kit.classifier, p) for p in projects}
     resolutions = resolver.resolve_all(mentions)
-    located = locate(report, region, projects, resolutions, categories, issuer=issuer)
-    return replace(located, categories=kit.classifier.categories)
+    return locate(
+        report,
+        region,
+        projects,
+        resolutions,
+        categories,
+        issuer=issuer,
+        classified_by=kit.classifier.categories,
+    )
 
 
 def _category(classifier: Classifier, project: Project) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from projectmap.errors import OutputError
 from projectmap.files.safe import atomic_path, write_text_atomic
 from projectmap.output import gpkg as _gpkg
 from projectmap.output.tables import projects_csv, unresolved_csv
-from projectmap.places.geojson import collection_of, normalized
+from projectmap.places.geojson import collection_of, normalized, simple_parts
 from projectmap.places.result import (
     PLACE_FIELDS,
     PROJECT_FIELDS,
@@ -119,17 +119,9 @@ def _parts_by_type(geometry: BaseGeometry | None) -> dict[str, BaseGeometry]:
     if geometry is None:
         return {}
     found: dict[str, list[BaseGeometry]] = {}
-    for part in _flat(geometry):
+    for part in simple_parts(geometry):
         found.setdefault(part.geom_type, []).append(part)
     return {single: _MULTI[single](found[single]) for single in _MULTI if single in found}
-
-
-def _flat(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
-    for part in shapely.get_parts(geometry):
-        if part.geom_type.startswith("Multi") or part.geom_type == "GeometryCollection":
-            yield from _flat(part)
-        elif not part.is_empty:
-            yield part
 
 
 def _text(value: Any) -> str | None:

@@ -8,7 +8,7 @@ the map and ``compare``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -54,6 +54,15 @@ def normalized(geometry: BaseGeometry | None) -> BaseGeometry | None:
         return None
     oriented = shapely.orient_polygons(geometry, exterior_cw=False)
     return shapely.set_precision(oriented, 10**-DIGITS, mode="pointwise")
+
+
+def simple_parts(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
+    """The non-empty points, lines and polygons of a geometry, Multi* and collections opened."""
+    for part in shapely.get_parts(geometry):
+        if part.geom_type.startswith("Multi") or part.geom_type == "GeometryCollection":
+            yield from simple_parts(part)
+        elif not part.is_empty:
+            yield part
 
 
 def feature_collection(features: Iterable[Mapping[str, Any]]) -> str:

@@ -19,6 +19,7 @@ from projectmap.places.region import Issuer
 from projectmap.places.resolve import Resolution
 from projectmap.places.result import PRECISION_LABELS, BuildResult, LocatedPlace, LocatedProject
 from projectmap.reading.ingest import Report
+from projectmap.text.classify import Category
 from projectmap.text.extract import Project
 
 
@@ -30,6 +31,7 @@ def locate(
     categories: Mapping[str, tuple[str, str]],
     *,
     issuer: Issuer | None = None,
+    classified_by: tuple[Category, ...],
 ) -> BuildResult:
     """Attach geometry and precision to projects and place mentions.
 
@@ -47,6 +49,8 @@ def locate(
         Project id to ``(category id, label)``.
     issuer : Issuer, optional
         The issuing government as :func:`projectmap.places.region.find_region` found it.
+    classified_by : tuple of Category
+        The categories the projects were classified by (the map's legend).
     """
     by_mention = {(r.mention.start, r.mention.end): r for r in resolutions}
     located = tuple(
@@ -57,7 +61,7 @@ def locate(
     )
     spans = _ProjectSpans(projects)
     places = tuple(_located_place(r, report, spans) for r in resolutions)
-    return BuildResult(report, region, located, places, issuer=issuer)
+    return BuildResult(report, region, located, places, issuer=issuer, categories=classified_by)
 
 
 def _located_project(

@@ -10,7 +10,7 @@ escaped here: they travel to the page as JSON and the page writes them with
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from projectmap.output.labels import area_names, area_word, precision_words
 from projectmap.output.map.style import CategoryStyle, categories, with_labels_of
-from projectmap.places.geojson import rounded_geometry
+from projectmap.places.geojson import rounded_geometry, simple_parts
 from projectmap.places.result import PRECISION_LABELS, BuildResult, LocatedProject
 
 Feature = dict[str, Any]
@@ -114,14 +114,6 @@ def precision_text(code: int | None, label: str | None = None, area: str = "") -
     return " · ".join(t for t in (precision_words(code, area), label) if t)
 
 
-def _parts(geometry: BaseGeometry) -> Iterator[BaseGeometry]:
-    for part in shapely.get_parts(geometry):
-        if part.geom_type.startswith("Multi") or part.geom_type == "GeometryCollection":
-            yield from _parts(part)
-        elif not part.is_empty:
-            yield part
-
-
 def _category_layers(
     projects: Sequence[LocatedProject], cats: dict[str, CategoryStyle]
 ) -> dict[str, CategoryLayer]:
@@ -133,7 +125,7 @@ def _category_layers(
         if not is_mapped(project) or project.geometry is None:
             continue
         layer.mapped_ids.append(project.id)
-        for part in _parts(rounded_geometry(project.geometry)):
+        for part in simple_parts(rounded_geometry(project.geometry)):
             _add_part(layer, shapes, project, part)
     _offset_shared_pins(layers.values())
     return {cid: layers[cid] for cid in cats if cid in layers}

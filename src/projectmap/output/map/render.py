@@ -120,13 +120,18 @@ def map_html(m: folium.Map, *, cdn: bool = False) -> str:
     return page if cdn else inline_assets(page)
 
 
+def leaflet_only(m: folium.Map) -> None:
+    """Keep only Leaflet of folium's default scripts and styles: the map needs no other."""
+    m.default_js = [asset for asset in m.default_js if asset[0] in _KEEP_ASSETS]
+    m.default_css = [asset for asset in m.default_css if asset[0] in _KEEP_ASSETS]
+
+
 def _base_map(result: BuildResult) -> folium.Map:
     m = folium.Map(
         location=[35.0, 105.0], zoom_start=4, tiles=None, control_scale=True, zoom_snap=0.25
     )
     m.options["max_zoom"] = 18  # the clusters need it before the page adds its tiles
-    m.default_js = [asset for asset in m.default_js if asset[0] in _KEEP_ASSETS]
-    m.default_css = [asset for asset in m.default_css if asset[0] in _KEEP_ASSETS]
+    leaflet_only(m)
     title = result.report.title or result.report.source
     m.get_root().title = html.escape(f"{title} · projectmap")  # type: ignore[attr-defined]
     return m
